@@ -1,0 +1,183 @@
+//! AWS CLI command lines: splitting, parsing, and the local files they touch.
+//!
+//! The parser here reads the structure every AWS CLI command shares
+//! (`aws [global options] <service> <operation> [--parameter value...]`)
+//! without the command table; the table-driven parser with type conversion
+//! and shorthand replaces [`parse`]'s parameter handling when the command
+//! table lands, and keeps these types.
+
+mod files;
+mod parse;
+mod split;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use files::resolve_path;
+pub use parse::parse;
+pub use split::{Word, split};
+
+/// A command that parsed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParsedCommand {
+    /// The CLI's service name (`s3api`, `ec2`, `s3`).
+    pub cli_service: String,
+    /// The CLI's command name (`list-objects-v2`, `cp`, `wait`).
+    pub cli_operation: String,
+    /// For `wait`, the waiter (`instance-running`).
+    pub cli_subcommand: Option<String>,
+    /// The API service as the models name it, when known.
+    pub api_service: Option<String>,
+    /// The API operation (`ListObjectsV2`), when known.
+    pub api_operation: Option<String>,
+    /// Whether the CLI implements the command itself.
+    pub is_customization: bool,
+    /// The parameters, in the order given.
+    pub parameters: Vec<Parameter>,
+    /// Words that are not options or their values (`s3 cp`'s paths).
+    pub positionals: Vec<String>,
+    /// The global options.
+    pub global: GlobalOptions,
+    /// The local files the command reads or writes.
+    pub files: Vec<LocalFile>,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Parameter {
+    /// The option without dashes (`instance-ids`).
+    pub cli_name: String,
+    /// The member in the API's input shape (`InstanceIds`).
+    pub api_name: String,
+    /// The value as the API receives it.
+    pub value: serde_json::Value,
+    /// The value's type in the model.
+    pub shape: ShapeKind,
+}
+
+/// A value's type in the service model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShapeKind {
+    String,
+    Integer,
+    Long,
+    Float,
+    Double,
+    Boolean,
+    Timestamp,
+    Blob,
+    Structure,
+    List,
+    Map,
+    Document,
+    /// Not found in the model.
+    Unknown,
+}
+
+/// The AWS CLI's global options (see `wit/policy.wit` for each).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GlobalOptions {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub output: Option<String>,
+    pub query: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub no_verify_ssl: bool,
+    pub no_sign_request: bool,
+    pub no_paginate: bool,
+    pub debug: bool,
+    pub ca_bundle: Option<String>,
+    pub cli_read_timeout: Option<u32>,
+    pub cli_connect_timeout: Option<u32>,
+    pub max_items: Option<u32>,
+    pub page_size: Option<u32>,
+    pub starting_token: Option<String>,
+    pub cli_input: bool,
+    pub generate_cli_skeleton: bool,
+    /// Other global options, by name, with their value if any.
+    pub other: Vec<(String, Option<String>)>,
+}
+
+/// Whether a command reads or writes a local file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileAccess {
+    Read,
+    Write,
+}
+
+/// A local file a command touches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LocalFile {
+    /// The parameter that names it.
+    pub parameter: String,
+    /// The path as written, without `file://`.
+    pub written: String,
+    /// Absolute, normalized lexically.
+    pub absolute: PathBuf,
+    /// With symbolic links followed as the operating system would; the path
+    /// to check and to open.
+    pub resolved: PathBuf,
+    /// Read or write.
+    pub access: FileAccess,
+    /// Whether it exists now.
+    pub exists: bool,
+}
+
+/// A command line a shell would not treat as one plain command.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (at character {position})")]
+pub struct SplitError {
+    /// The character offset of the problem.
+    pub position: usize,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl SplitError {
+    fn new(position: usize, message: impl Into<String>) -> Self {
+        SplitError {
+            position,
+            message: message.into(),
+        }
+    }
+}
+
+/// Why a command line was refused before any policy saw it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("{0}")]
+    Split(#[from] SplitError),
+    #[error("the command is empty: write one AWS CLI command, such as `aws s3 ls`")]
+    Empty,
+    #[error("the command must start with `aws`, not `{0}`")]
+    NotAws(String),
+    #[error(
+        "only one AWS CLI command is accepted, and a second `aws` appears at character {0}; send separate commands (`call_aws` takes a list)"
+    )]
+    SecondAws(usize),
+    #[error("the command names no service: write `aws <service> <operation>`, such as `aws s3 ls`")]
+    MissingService,
+    #[error("`aws {0}` names no operation: write `aws {0} <operation>`")]
+    MissingOperation(String),
+    #[error("`aws {0} wait` names no waiter: write `aws {0} wait <waiter>`")]
+    MissingWaiter(String),
+    #[error("`--{0}` needs a value")]
+    MissingValue(String),
+    #[error("`--{option}` is `{value}`; expected {expected}")]
+    BadValue {
+        option: String,
+        value: String,
+        expected: String,
+    },
+    #[error("`{0}` is not an option: options start with `--`")]
+    BadOption(String),
+    #[error("`--version` prints the AWS CLI's version and runs no command; send an AWS command instead")]
+    Version,
+    #[error("`{0}` asks for help text, which this server does not print; describe what you need to `suggest_aws_commands` instead")]
+    Help(String),
+    #[error("local path `{path}` cannot be used: {reason}")]
+    BadPath { path: String, reason: String },
+}

@@ -1,0 +1,49 @@
+//! `aws-api-mcp policy ...`: test policies in isolation, without an MCP
+//! client or AWS. `check` shows how the policies judge commands; `test`
+//! runs case files and fails on any mismatch, for a team's own CI.
+
+mod cases;
+mod check;
+
+use serde::Serialize;
+
+pub use cases::{CaseOutcome, Summary, run_cases};
+pub use check::{Format, check_line, write_outcome};
+
+use crate::command::{self, ParsedCommand};
+use crate::policy::{Decision, PolicySet, RequestContext, Verdict};
+
+/// A command and how it was judged.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The command line.
+    pub command: String,
+    /// The parsed command, when it parsed.
+    pub parsed: Option<ParsedCommand>,
+    /// The combined verdict; a command that does not parse is denied by
+    /// `parser` with the parse error, and no policy sees it.
+    pub verdict: Verdict,
+}
+
+/// Parses `line` and asks the policies about it.
+pub fn judge(policies: &PolicySet, line: &str, context: &RequestContext) -> Outcome {
+    match command::parse(line, &context.working_dir) {
+        Ok(parsed) => {
+            let verdict = policies.evaluate(line, &parsed, context);
+            Outcome {
+                command: line.to_owned(),
+                parsed: Some(parsed),
+                verdict,
+            }
+        }
+        Err(error) => Outcome {
+            command: line.to_owned(),
+            parsed: None,
+            verdict: Verdict {
+                decision: Decision::Deny(error.to_string()),
+                decided_by: Some("parser".to_owned()),
+                evaluations: Vec::new(),
+            },
+        },
+    }
+}

@@ -1,0 +1,11 @@
+//! Policy-gated AWS access for AI assistants.
+//!
+//! The binary `aws-api-mcp` is a thin `main` over this library: [`command`]
+//! parses AWS CLI command lines, [`policy`] runs the sandboxed Wasm policies
+//! that judge them, and [`harness`] is the `aws-api-mcp policy ...` tool for
+//! testing policies in isolation.
+
+pub mod command;
+pub mod config;
+pub mod harness;
+pub mod policy;

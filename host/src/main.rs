@@ -1,0 +1,306 @@
+//! `aws-api-mcp`: the MCP server, and the `policy` tools for testing
+//! policies in isolation.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use aws_api_mcp::config::{self, FileAccessMode};
+use aws_api_mcp::harness::{self, Format};
+use aws_api_mcp::policy::{self, CompiledCache, LoadOptions, PolicySet, RequestContext};
+
+/// Policy-gated AWS access for AI assistants.
+///
+/// With no command, serves MCP over standard input and output.
+#[derive(Debug, Parser)]
+#[command(name = "aws-api-mcp", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve MCP over standard input and output (the default).
+    Serve,
+    /// Work with policies: list, check commands, run case files, export the
+    /// defaults.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// List the policies that would load, in evaluation order.
+    List {
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+    /// Show how each policy judges commands, and the combined verdict.
+    ///
+    /// Without COMMAND, reads one command per line from standard input
+    /// (empty lines and lines starting with `#` are skipped).
+    Check {
+        /// The command, such as "aws s3 rb s3://my-bucket --force".
+        command: Option<String>,
+        /// Print one JSON object per command: the parsed request, every
+        /// policy's decision, and the verdict.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        load: LoadArgs,
+        #[command(flatten)]
+        context: ContextArgs,
+    },
+    /// Run case files (or folders of them) and fail on any mismatch.
+    Test {
+        /// Case files, or folders searched for `.toml` case files.
+        #[arg(required = true)]
+        cases: Vec<PathBuf>,
+        /// Only run cases whose name contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+    /// Write the built-in policies into DIR as `.wasm` files, to start
+    /// customizing; point AWS_API_MCP_POLICIES_DIR at DIR to use them.
+    Export {
+        /// The folder to write into (created if missing).
+        dir: PathBuf,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct LoadArgs {
+    /// Load exactly the `*.wasm` files of this folder instead of the
+    /// built-in policies.
+    #[arg(long, env = "AWS_API_MCP_POLICIES_DIR")]
+    policies_dir: Option<PathBuf>,
+    /// A settings file for the policy whose file stem is STEM (repeatable),
+    /// as STEM=FILE.
+    #[arg(long = "settings", value_name = "STEM=FILE", value_parser = parse_settings)]
+    settings: Vec<(String, PathBuf)>,
+    /// Compile policies without the compiled-policy cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+#[derive(Debug, Args)]
+struct ContextArgs {
+    /// Judge as in read-only mode (READ_OPERATIONS_ONLY).
+    #[arg(long)]
+    read_only: bool,
+    /// Judge as in consent mode (REQUIRE_MUTATION_CONSENT).
+    #[arg(long)]
+    require_consent: bool,
+    /// The working directory (AWS_API_MCP_WORKING_DIR; default: the current
+    /// directory).
+    #[arg(long)]
+    working_dir: Option<PathBuf>,
+    /// The file access mode: workdir, no-access or unrestricted
+    /// (AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS).
+    #[arg(long)]
+    file_access: Option<String>,
+    /// Judge as for a client that cannot ask the user for consent.
+    #[arg(long)]
+    no_consent_support: bool,
+    /// The server's region (AWS_REGION).
+    #[arg(long)]
+    region: Option<String>,
+    /// The server's profile (AWS_API_MCP_PROFILE_NAME).
+    #[arg(long)]
+    profile: Option<String>,
+    /// The MCP client's name.
+    #[arg(long)]
+    client_name: Option<String>,
+}
+
+fn parse_settings(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((stem, file)) if !stem.is_empty() && !file.is_empty() => {
+            Ok((stem.to_owned(), PathBuf::from(file)))
+        }
+        _ => Err(format!("`{text}` is not STEM=FILE, such as `denylist=org-policy.json`")),
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("AWS_API_MCP_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => bail!(
+            "the MCP stdio server is not part of this build yet; use `aws-api-mcp policy check` to see how the policies judge a command"
+        ),
+        Command::Policy(command) => policy_command(command),
+    }
+}
+
+fn policy_command(command: PolicyCommand) -> Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match command {
+        PolicyCommand::List { load } => {
+            let policies = PolicySet::load(&load_options(&load)?)?;
+            for info in policies.policies() {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\n\t{}",
+                    info.name,
+                    info.version,
+                    info.origin,
+                    &info.sha256[..12],
+                    info.description
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PolicyCommand::Check {
+            command,
+            json,
+            load,
+            context,
+        } => {
+            let policies = PolicySet::load(&load_options(&load)?)?;
+            let context = request_context(&context)?;
+            let format = if json { Format::Json } else { Format::Text };
+            match command {
+                Some(line) => {
+                    harness::check_line(&mut out, &policies, &line, &context, format)?;
+                }
+                None => {
+                    for line in std::io::stdin().lock().lines() {
+                        let line = line.context("reading commands from standard input")?;
+                        let line = line.trim();
+                        if line.is_empty() || line.starts_with('#') {
+                            continue;
+                        }
+                        harness::check_line(&mut out, &policies, line, &context, format)?;
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PolicyCommand::Test {
+            cases,
+            filter,
+            format,
+            load,
+        } => {
+            let mut options = load_options(&load)?;
+            // Cases must not depend on the settings in this user's home.
+            options.settings_dir = None;
+            let summary = harness::run_cases(
+                &mut out,
+                &cases,
+                &options,
+                filter.as_deref(),
+                matches!(format, ReportFormat::Json),
+            )?;
+            Ok(if summary.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        PolicyCommand::Export { dir, force } => {
+            for path in policy::export_defaults(&dir, force)? {
+                writeln!(out, "wrote {}", path.display())?;
+            }
+            writeln!(
+                out,
+                "use them with AWS_API_MCP_POLICIES_DIR={}",
+                dir.display()
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn load_options(args: &LoadArgs) -> Result<LoadOptions> {
+    Ok(LoadOptions {
+        dir: args.policies_dir.clone(),
+        cache_dir: if args.no_cache {
+            None
+        } else {
+            std::env::var_os("AWS_API_MCP_CACHE_DIR")
+                .map(|d| PathBuf::from(d).join("policies"))
+                .or_else(CompiledCache::default_dir)
+        },
+        settings_dir: dirs::home_dir().map(|h| h.join(".aws").join("aws-api-mcp")),
+        settings: args.settings.iter().cloned().collect::<BTreeMap<_, _>>(),
+        limits: policy::Limits::default(),
+    })
+}
+
+/// The context from the environment, as the server would see it, with the
+/// flags on top.
+fn request_context(args: &ContextArgs) -> Result<RequestContext> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let file_access = match args
+        .file_access
+        .as_deref()
+        .map(|v| ("--file-access", v.to_owned()))
+        .or_else(|| {
+            env("AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS")
+                .map(|v| ("AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS", v))
+        }) {
+        Some((name, value)) => FileAccessMode::parse(name, &value)?,
+        None => FileAccessMode::Workdir,
+    };
+    let working_dir = match args
+        .working_dir
+        .clone()
+        .or_else(|| env("AWS_API_MCP_WORKING_DIR").map(PathBuf::from))
+    {
+        Some(dir) => dir,
+        None => std::env::current_dir().context("reading the current directory")?,
+    };
+    let working_dir = std::path::absolute(&working_dir)
+        .with_context(|| format!("resolving the working directory `{}`", working_dir.display()))?;
+    Ok(RequestContext {
+        read_only: args.read_only || config::env_bool("READ_OPERATIONS_ONLY")?,
+        require_consent: args.require_consent || config::env_bool("REQUIRE_MUTATION_CONSENT")?,
+        working_dir,
+        file_access,
+        can_ask_consent: !args.no_consent_support,
+        default_region: args.region.clone().or_else(|| env("AWS_REGION")),
+        default_profile: args
+            .profile
+            .clone()
+            .or_else(|| env("AWS_API_MCP_PROFILE_NAME")),
+        client_name: args.client_name.clone(),
+        unix_time_ms: None,
+    })
+}

@@ -1,0 +1,1 @@
+//! Builds the vector and lexical index of every AWS CLI command.
