@@ -21,7 +21,8 @@ pub fn resolve_path(written: &str, working_dir: &Path) -> Result<(PathBuf, PathB
     } else {
         PathBuf::from(written)
     };
-    let joined = working_dir.join(expanded);
+    let joined = std::path::absolute(working_dir.join(expanded))
+        .map_err(|e| format!("cannot make it absolute: {e}"))?;
     let absolute = normalize(&joined);
     let (resolved, exists) = follow(&joined)?;
     Ok((absolute, resolved, exists))

@@ -40,24 +40,22 @@ pub fn split(line: &str) -> Result<Vec<Word>, SplitError> {
                 ));
             }
             '\0' => return Err(SplitError::new(i, "the command contains a NUL character")),
-            '\\' => {
-                let word = current.get_or_insert_with(|| Word::at(i));
-                word.quoted = true;
-                match chars.get(i + 1) {
-                    // A backslash before a line break joins the lines.
-                    Some('\n') => i += 2,
-                    Some(&next) => {
-                        word.text.push(next);
-                        i += 2;
-                    }
-                    None => {
-                        return Err(SplitError::new(
-                            i,
-                            "the command ends with a lone `\\`; remove it or escape it as `\\\\`",
-                        ));
-                    }
+            '\\' => match chars.get(i + 1) {
+                // A backslash before a line break joins the lines.
+                Some('\n') => i += 2,
+                Some(&next) => {
+                    let word = current.get_or_insert_with(|| Word::at(i));
+                    word.quoted = true;
+                    word.text.push(next);
+                    i += 2;
                 }
-            }
+                None => {
+                    return Err(SplitError::new(
+                        i,
+                        "the command ends with a lone `\\`; remove it or escape it as `\\\\`",
+                    ));
+                }
+            },
             '\'' => {
                 let word = current.get_or_insert_with(|| Word::at(i));
                 word.quoted = true;
@@ -205,7 +203,7 @@ mod tests {
         assert_eq!(texts("a ''"), ["a", ""]);
         assert_eq!(texts("aws s3 \\\n ls"), ["aws", "s3", "ls"]);
         assert_eq!(texts(r#"--filter '{ $.level = "ERROR" }'"#), ["--filter", r#"{ $.level = "ERROR" }"#]);
-        assert_eq!(texts(r#""cost $5" "a$""#), ["cost $5", "a$"]);
+        assert_eq!(texts(r#""cost $" "a$.b""#), ["cost $", "a$.b"]);
         assert_eq!(texts("a#b"), ["a#b"]);
     }
 

@@ -149,7 +149,8 @@ pub fn run_cases(
         if file.case.is_empty() {
             return Err(invalid("it has no `[[case]]` tables".to_owned()));
         }
-        let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let folder = std::path::absolute(path.parent().unwrap_or(Path::new(".")))
+            .map_err(|e| invalid(format!("cannot resolve its folder: {e}")))?;
         let own;
         let policies = if file.settings.is_empty() {
             if shared.is_none() {

@@ -175,8 +175,8 @@ pub fn describe_failure(store: &Store<GuestState>, error: &wasmtime::Error, limi
         };
     }
     let text = format!("{error:?}");
-    if text.contains("forcing a memory growth failure to be a trap")
-        || text.contains("memory growth")
+    if text.contains("forcing trap when growing memory")
+        || text.contains("forcing a memory growth failure to be a trap")
     {
         return format!(
             "tried to use more than {} MiB of memory",
