@@ -15,9 +15,13 @@ const POLICIES: &[(&str, &str, &str)] = &[
 ];
 
 fn main() {
-    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest_dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let root = manifest_dir.parent().expect("host/ has a parent").to_path_buf();
+    let root = manifest_dir
+        .parent()
+        .expect("host/ has a parent")
+        .to_path_buf();
     let policies = root.join("policies");
     wasm_workspace::rerun_if_changed(&root.join("wit"));
     for file in ["Cargo.toml", "Cargo.lock", "sdk"] {
@@ -35,9 +39,17 @@ fn main() {
     );
     for (_, artifact, name) in POLICIES {
         let path = built.join(artifact);
-        assert!(path.exists(), "the policy build did not produce `{}`", path.display());
-        writeln!(code, "    ({name:?}, include_bytes!({:?})),", path.display().to_string())
-            .expect("writing to a String cannot fail");
+        assert!(
+            path.exists(),
+            "the policy build did not produce `{}`",
+            path.display()
+        );
+        writeln!(
+            code,
+            "    ({name:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .expect("writing to a String cannot fail");
     }
     code.push_str("];\n");
     std::fs::write(out_dir.join("default_policies.rs"), code).expect("OUT_DIR is writable");

@@ -42,12 +42,18 @@ pub fn build(workspace: &Path, target_dir: &Path) -> Result<PathBuf, String> {
     ] {
         command.env_remove(var);
     }
-    let output = command
-        .output()
-        .map_err(|e| format!("could not run cargo to build `{}`: {e}", workspace.display()))?;
+    let output = command.output().map_err(|e| {
+        format!(
+            "could not run cargo to build `{}`: {e}",
+            workspace.display()
+        )
+    })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let hint = if stderr.contains("may not be installed") || stderr.contains("can't find crate for `core`") || stderr.contains("can't find crate for `std`") {
+        let hint = if stderr.contains("may not be installed")
+            || stderr.contains("can't find crate for `core`")
+            || stderr.contains("can't find crate for `std`")
+        {
             format!("\nthe `{TARGET}` target is missing: run `rustup target add {TARGET}`")
         } else {
             String::new()

@@ -174,9 +174,13 @@ pub enum ParseError {
     },
     #[error("`{0}` is not an option: options start with `--`")]
     BadOption(String),
-    #[error("`--version` prints the AWS CLI's version and runs no command; send an AWS command instead")]
+    #[error(
+        "`--version` prints the AWS CLI's version and runs no command; send an AWS command instead"
+    )]
     Version,
-    #[error("`{0}` asks for help text, which this server does not print; describe what you need to `suggest_aws_commands` instead")]
+    #[error(
+        "`{0}` asks for help text, which this server does not print; describe what you need to `suggest_aws_commands` instead"
+    )]
     Help(String),
     #[error("local path `{path}` cannot be used: {reason}")]
     BadPath { path: String, reason: String },

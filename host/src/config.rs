@@ -81,8 +81,14 @@ mod tests {
             err.to_string(),
             "`READ_OPERATIONS_ONLY` is `maybe`; accepted values: true, yes, 1, false, no, 0"
         );
-        assert_eq!(FileAccessMode::parse("X", "Yes").unwrap(), FileAccessMode::Unrestricted);
-        assert_eq!(FileAccessMode::parse("X", "no-access").unwrap(), FileAccessMode::NoAccess);
+        assert_eq!(
+            FileAccessMode::parse("X", "Yes").unwrap(),
+            FileAccessMode::Unrestricted
+        );
+        assert_eq!(
+            FileAccessMode::parse("X", "no-access").unwrap(),
+            FileAccessMode::NoAccess
+        );
         assert!(FileAccessMode::parse("X", "anywhere").is_err());
     }
 }

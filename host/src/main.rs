@@ -24,6 +24,7 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(clippy::large_enum_variant, reason = "parsed once at start-up")]
 enum Command {
     /// Serve MCP over standard input and output (the default).
     Serve,
@@ -137,7 +138,9 @@ fn parse_settings(text: &str) -> Result<(String, PathBuf), String> {
         Some((stem, file)) if !stem.is_empty() && !file.is_empty() => {
             Ok((stem.to_owned(), PathBuf::from(file)))
         }
-        _ => Err(format!("`{text}` is not STEM=FILE, such as `denylist=org-policy.json`")),
+        _ => Err(format!(
+            "`{text}` is not STEM=FILE, such as `denylist=org-policy.json`"
+        )),
     }
 }
 
@@ -287,8 +290,12 @@ fn request_context(args: &ContextArgs) -> Result<RequestContext> {
         Some(dir) => dir,
         None => std::env::current_dir().context("reading the current directory")?,
     };
-    let working_dir = std::path::absolute(&working_dir)
-        .with_context(|| format!("resolving the working directory `{}`", working_dir.display()))?;
+    let working_dir = std::path::absolute(&working_dir).with_context(|| {
+        format!(
+            "resolving the working directory `{}`",
+            working_dir.display()
+        )
+    })?;
     Ok(RequestContext {
         read_only: args.read_only || config::env_bool("READ_OPERATIONS_ONLY")?,
         require_consent: args.require_consent || config::env_bool("REQUIRE_MUTATION_CONSENT")?,

@@ -63,15 +63,23 @@ pub enum PolicyLoadError {
     EmptyFolder { dir: PathBuf },
     #[error("policy `{file}` is not a WebAssembly file")]
     NotWasm { file: String },
-    #[error("policy `{file}` is a core WebAssembly module, not a component: build it for the `wasm32-wasip2` target, or wrap it with `wasm-tools component new`")]
+    #[error(
+        "policy `{file}` is a core WebAssembly module, not a component: build it for the `wasm32-wasip2` target, or wrap it with `wasm-tools component new`"
+    )]
     CoreModule { file: String },
     #[error("policy `{file}` cannot be compiled: {message}")]
     Compile { file: String, message: String },
-    #[error("policy `{file}` imports `{import}`, which policies may not use: a policy gets no network, files, environment or host services; remove the code that needs it")]
+    #[error(
+        "policy `{file}` imports `{import}`, which policies may not use: a policy gets no network, files, environment or host services; remove the code that needs it"
+    )]
     ForbiddenImport { file: String, import: String },
-    #[error("policy `{file}` does not export `{EVALUATOR_INTERFACE}`; it exports: {exports}. Build it against `wit/policy.wit` (world `policy`)")]
+    #[error(
+        "policy `{file}` does not export `{EVALUATOR_INTERFACE}`; it exports: {exports}. Build it against `wit/policy.wit` (world `policy`)"
+    )]
     MissingExport { file: String, exports: String },
-    #[error("policy `{file}` targets policy interface {found}, and this host supports {supported}: rebuild it against this release's `wit/policy.wit`")]
+    #[error(
+        "policy `{file}` targets policy interface {found}, and this host supports {supported}: rebuild it against this release's `wit/policy.wit`"
+    )]
     WrongVersion {
         file: String,
         found: String,
@@ -114,7 +122,8 @@ impl PolicySet {
         };
         let settings_dir = options.dir.as_deref().or(options.settings_dir.as_deref());
         let engine = sandbox::engine().map_err(|e| PolicyLoadError::Engine(e.to_string()))?;
-        let linker = sandbox::linker(&engine).map_err(|e| PolicyLoadError::Engine(e.to_string()))?;
+        let linker =
+            sandbox::linker(&engine).map_err(|e| PolicyLoadError::Engine(e.to_string()))?;
         let cache = options.cache_dir.as_deref().and_then(CompiledCache::open);
         let mut policies: Vec<LoadedPolicy> = Vec::with_capacity(sources.len());
         for source in sources {
@@ -131,8 +140,15 @@ impl PolicySet {
                 .map_err(|e| start(format!("{e:#}")))?;
             let pre = PolicyPre::new(instance_pre).map_err(|e| start(format!("{e:#}")))?;
             let settings = source::settings(source.stem(), &options.settings, settings_dir)?;
-            let policy = LoadedPolicy::new(&engine, pre, settings, &options.limits, file.clone(), sha256)
-                .map_err(start)?;
+            let policy = LoadedPolicy::new(
+                &engine,
+                pre,
+                settings,
+                &options.limits,
+                file.clone(),
+                sha256,
+            )
+            .map_err(start)?;
             if let Some(other) = policies.iter().find(|p| p.info.name == policy.info.name) {
                 return Err(PolicyLoadError::DuplicateName {
                     name: policy.info.name.clone(),
@@ -156,7 +172,12 @@ impl PolicySet {
 
     /// Asks every policy about `command` (written as `line`) and combines
     /// the answers.
-    pub fn evaluate(&self, line: &str, command: &ParsedCommand, context: &RequestContext) -> Verdict {
+    pub fn evaluate(
+        &self,
+        line: &str,
+        command: &ParsedCommand,
+        context: &RequestContext,
+    ) -> Verdict {
         let request = request::build(line, command, context);
         combine(
             self.policies
@@ -198,7 +219,11 @@ fn compile(
 }
 
 /// Checks the exported interface version and the imports.
-fn check_interface(engine: &Engine, component: &Component, file: &str) -> Result<(), PolicyLoadError> {
+fn check_interface(
+    engine: &Engine,
+    component: &Component,
+    file: &str,
+) -> Result<(), PolicyLoadError> {
     let ty = component.component_type();
     let exports: Vec<String> = ty
         .exports(engine)

@@ -1,5 +1,10 @@
 //! The binary's command-line frame.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers fail the test on any unexpected error"
+)]
+
 use std::process::Command;
 
 fn run(args: &[&str]) -> (i32, String, String) {
@@ -32,7 +37,13 @@ fn bad_settings_flags_say_the_expected_form() {
 
 #[test]
 fn a_missing_settings_file_is_named() {
-    let (code, _, err) = run(&["policy", "list", "--no-cache", "--settings", "denylist=/nonexistent/x.json"]);
+    let (code, _, err) = run(&[
+        "policy",
+        "list",
+        "--no-cache",
+        "--settings",
+        "denylist=/nonexistent/x.json",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("cannot read `/nonexistent/x.json`"), "{err}");
 }

@@ -127,6 +127,10 @@ mod tests {
         assert_eq!(abs, wd.join("x"));
         assert_eq!(resolved, PathBuf::from("/x"));
         std::os::unix::fs::symlink("loop", wd.join("loop")).unwrap();
-        assert!(resolve_path("loop/x", &wd).unwrap_err().contains("symbolic links"));
+        assert!(
+            resolve_path("loop/x", &wd)
+                .unwrap_err()
+                .contains("symbolic links")
+        );
     }
 }

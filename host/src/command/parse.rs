@@ -10,7 +10,9 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::split::{Word, split};
-use super::{FileAccess, GlobalOptions, LocalFile, ParseError, ParsedCommand, Parameter, ShapeKind};
+use super::{
+    FileAccess, GlobalOptions, LocalFile, Parameter, ParseError, ParsedCommand, ShapeKind,
+};
 
 /// How a global option is written.
 #[derive(Clone, Copy)]
@@ -227,7 +229,9 @@ fn set_global(
     match option {
         "region" => global.region = value,
         "profile" => global.profile = value,
-        "output" => global.output = one_of(&value, &["json", "text", "table", "yaml", "yaml-stream"])?,
+        "output" => {
+            global.output = one_of(&value, &["json", "text", "table", "yaml", "yaml-stream"])?
+        }
         "query" => global.query = value,
         "endpoint-url" => global.endpoint_url = value,
         "no-verify-ssl" => global.no_verify_ssl = true,
@@ -278,7 +282,9 @@ fn local_file(
     if written == "-" {
         return Err(ParseError::BadPath {
             path: written.to_owned(),
-            reason: "`-` means standard input or output, and this server has no terminal; name a file".to_owned(),
+            reason:
+                "`-` means standard input or output, and this server has no terminal; name a file"
+                    .to_owned(),
         });
     }
     let (absolute, resolved, exists) =
@@ -371,8 +377,13 @@ mod tests {
 
     #[test]
     fn services_operations_and_globals_anywhere() {
-        let c = ok("aws --region eu-west-1 ec2 describe-instances --instance-ids i-1 i-2 --output text --debug");
-        assert_eq!((c.cli_service.as_str(), c.cli_operation.as_str()), ("ec2", "describe-instances"));
+        let c = ok(
+            "aws --region eu-west-1 ec2 describe-instances --instance-ids i-1 i-2 --output text --debug",
+        );
+        assert_eq!(
+            (c.cli_service.as_str(), c.cli_operation.as_str()),
+            ("ec2", "describe-instances")
+        );
         assert_eq!(c.global.region.as_deref(), Some("eu-west-1"));
         assert_eq!(c.global.output.as_deref(), Some("text"));
         assert!(c.global.debug);
@@ -382,7 +393,9 @@ mod tests {
 
     #[test]
     fn values_json_flags_and_equals() {
-        let c = ok(r#"aws dynamodb put-item --table-name=t --item '{"k":{"S":"v"}}' --return-consumed-capacity"#);
+        let c = ok(
+            r#"aws dynamodb put-item --table-name=t --item '{"k":{"S":"v"}}' --return-consumed-capacity"#,
+        );
         assert_eq!(c.parameters[0].value, json!("t"));
         assert_eq!(c.parameters[1].value, json!({"k": {"S": "v"}}));
         assert_eq!(c.parameters[2].value, json!(true));

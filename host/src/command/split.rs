@@ -60,7 +60,10 @@ pub fn split(line: &str) -> Result<Vec<Word>, SplitError> {
                 let word = current.get_or_insert_with(|| Word::at(i));
                 word.quoted = true;
                 let Some(end) = chars[i + 1..].iter().position(|&c| c == '\'') else {
-                    return Err(SplitError::new(i, "this `'` is never closed; add the closing `'`"));
+                    return Err(SplitError::new(
+                        i,
+                        "this `'` is never closed; add the closing `'`",
+                    ));
                 };
                 word.text.extend(&chars[i + 1..i + 1 + end]);
                 i += end + 2;
@@ -138,7 +141,10 @@ fn double_quoted(chars: &[char], start: usize, out: &mut String) -> Result<usize
             }
         }
     }
-    Err(SplitError::new(start, "this `\"` is never closed; add the closing `\"`"))
+    Err(SplitError::new(
+        start,
+        "this `\"` is never closed; add the closing `\"`",
+    ))
 }
 
 /// Whether the `$` at `i` starts something a shell would expand: `$NAME`,
@@ -147,7 +153,10 @@ fn expands(chars: &[char], i: usize) -> bool {
     match chars.get(i + 1) {
         Some(c) => {
             c.is_ascii_alphanumeric()
-                || matches!(c, '_' | '{' | '(' | '?' | '!' | '#' | '*' | '@' | '$' | '-' | '\'')
+                || matches!(
+                    c,
+                    '_' | '{' | '(' | '?' | '!' | '#' | '*' | '@' | '$' | '-' | '\''
+                )
         }
         None => false,
     }
@@ -166,7 +175,9 @@ fn expansion_message(chars: &[char], i: usize) -> String {
             format!("`${name}` would be expanded by a shell")
         }
     };
-    format!("{what}; this server runs no shell and expands no variables, so write the value itself (single quotes keep a `$` literal)")
+    format!(
+        "{what}; this server runs no shell and expands no variables, so write the value itself (single quotes keep a `$` literal)"
+    )
 }
 
 fn operator_message(chars: &[char], i: usize) -> String {
@@ -202,7 +213,10 @@ mod tests {
         assert_eq!(texts(r#"a"b"'c' "x\"y" "p\q""#), ["abc", "x\"y", "p\\q"]);
         assert_eq!(texts("a ''"), ["a", ""]);
         assert_eq!(texts("aws s3 \\\n ls"), ["aws", "s3", "ls"]);
-        assert_eq!(texts(r#"--filter '{ $.level = "ERROR" }'"#), ["--filter", r#"{ $.level = "ERROR" }"#]);
+        assert_eq!(
+            texts(r#"--filter '{ $.level = "ERROR" }'"#),
+            ["--filter", r#"{ $.level = "ERROR" }"#]
+        );
         assert_eq!(texts(r#""cost $" "a$.b""#), ["cost $", "a$.b"]);
         assert_eq!(texts("a#b"), ["a#b"]);
     }
@@ -210,7 +224,10 @@ mod tests {
     #[test]
     fn quoted_words_are_marked() {
         let words = split(r#"aws 'aws' a\ws"#).unwrap();
-        assert_eq!(words.iter().map(|w| w.quoted).collect::<Vec<_>>(), [false, true, true]);
+        assert_eq!(
+            words.iter().map(|w| w.quoted).collect::<Vec<_>>(),
+            [false, true, true]
+        );
         assert_eq!(words[1].start, 4);
     }
 

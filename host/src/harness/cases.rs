@@ -156,11 +156,15 @@ pub fn run_cases(
             if shared.is_none() {
                 shared = Some(load(options, &path)?);
             }
-            shared.as_ref().ok_or_else(|| invalid("policies did not load".to_owned()))?
+            shared
+                .as_ref()
+                .ok_or_else(|| invalid("policies did not load".to_owned()))?
         } else {
             let mut with_settings = options.clone();
             for (stem, settings) in &file.settings {
-                with_settings.settings.insert(stem.clone(), folder.join(settings));
+                with_settings
+                    .settings
+                    .insert(stem.clone(), folder.join(settings));
             }
             own = load(&with_settings, &path)?;
             &own
@@ -185,7 +189,11 @@ pub fn run_cases(
                 summary.failed += 1;
             }
             if json {
-                writeln!(out, "{}", serde_json::to_string(&result).unwrap_or_default())?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string(&result).unwrap_or_default()
+                )?;
             } else if let Some(problem) = &result.problem {
                 writeln!(out, "FAIL {}: {}\n     {problem}", result.file, result.name)?;
             } else {
@@ -194,7 +202,11 @@ pub fn run_cases(
         }
     }
     if json {
-        writeln!(out, "{}", serde_json::to_string(&summary).unwrap_or_default())?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&summary).unwrap_or_default()
+        )?;
     }
     writeln!(out, "{} passed, {} failed", summary.passed, summary.failed)?;
     Ok(summary)
@@ -219,7 +231,10 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), CaseError> {
     let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     children.sort();
     for child in children {
-        let name = child.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = child
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if child.is_dir() {
             if name != "target" && !name.starts_with('.') {
                 collect(&child, files)?;
@@ -232,7 +247,11 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), CaseError> {
 }
 
 /// The file's context with the case's keys on top.
-fn context_for(file: &toml::Table, case: &toml::Table, folder: &Path) -> Result<RequestContext, String> {
+fn context_for(
+    file: &toml::Table,
+    case: &toml::Table,
+    folder: &Path,
+) -> Result<RequestContext, String> {
     let mut merged = file.clone();
     merged.extend(case.clone());
     let mut context: RequestContext = toml::Value::Table(merged)

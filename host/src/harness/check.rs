@@ -30,7 +30,11 @@ pub fn check_line(
 }
 
 /// Prints an outcome.
-pub fn write_outcome(out: &mut dyn Write, outcome: &Outcome, format: Format) -> std::io::Result<()> {
+pub fn write_outcome(
+    out: &mut dyn Write,
+    outcome: &Outcome,
+    format: Format,
+) -> std::io::Result<()> {
     match format {
         Format::Json => {
             writeln!(out, "{}", to_json(outcome))
@@ -48,7 +52,12 @@ pub fn write_outcome(out: &mut dyn Write, outcome: &Outcome, format: Format) -> 
             for e in &outcome.verdict.evaluations {
                 let reason = e.decision.reason();
                 let sep = if reason.is_empty() { "" } else { ": " };
-                writeln!(out, "  {:width$}  {}{sep}{reason}", e.policy, e.decision.kind())?;
+                writeln!(
+                    out,
+                    "  {:width$}  {}{sep}{reason}",
+                    e.policy,
+                    e.decision.kind()
+                )?;
             }
             let by = outcome
                 .verdict

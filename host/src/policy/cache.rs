@@ -46,7 +46,12 @@ impl CompiledCache {
 
     /// The compiled component for `wasm` (whose SHA-256 is `sha256`), from
     /// the cache when a valid entry exists, else compiled and stored.
-    pub fn component(&self, engine: &Engine, wasm: &[u8], sha256: &str) -> wasmtime::Result<Component> {
+    pub fn component(
+        &self,
+        engine: &Engine,
+        wasm: &[u8],
+        sha256: &str,
+    ) -> wasmtime::Result<Component> {
         let path = self.entry(engine, sha256);
         if let Some(component) = self.read(engine, &path) {
             return Ok(component);

@@ -83,7 +83,12 @@ impl LoadedPolicy {
     }
 
     /// Judges one request. Never fails: a policy that cannot answer denies.
-    pub(super) fn evaluate(&self, engine: &Engine, request: &wit::Request, limits: &Limits) -> Evaluation {
+    pub(super) fn evaluate(
+        &self,
+        engine: &Engine,
+        request: &wit::Request,
+        limits: &Limits,
+    ) -> Evaluation {
         let start = Instant::now();
         let finish = |decision: Decision, failed: bool| Evaluation {
             policy: self.info.name.clone(),
@@ -131,7 +136,9 @@ impl LoadedPolicy {
                 limits.max_reason_bytes
             ));
         }
-        if matches!(decision, Decision::Deny(_) | Decision::NeedsConsent(_)) && reason.trim().is_empty() {
+        if matches!(decision, Decision::Deny(_) | Decision::NeedsConsent(_))
+            && reason.trim().is_empty()
+        {
             return fail(format!("returned `{}` without a reason", decision.kind()));
         }
         if let Ok(mut idle) = self.idle.lock()

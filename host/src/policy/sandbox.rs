@@ -17,7 +17,9 @@ use wasmtime::component::{Component, Linker, Resource, ResourceTable};
 use wasmtime::{Config, Engine, OptLevel, Store, StoreLimits, StoreLimitsBuilder, Trap};
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::p2::{DynPollable, OutputStream, Pollable, StreamError, StreamResult};
-use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi::{
+    HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView,
+};
 
 /// The resources one policy call may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +102,11 @@ pub fn forbidden_import(engine: &Engine, component: &Component) -> Option<String
         .component_type()
         .imports(engine)
         .map(|(name, _)| name.to_owned())
-        .find(|name| !ALLOWED_IMPORTS.iter().any(|prefix| name.starts_with(prefix)))
+        .find(|name| {
+            !ALLOWED_IMPORTS
+                .iter()
+                .any(|prefix| name.starts_with(prefix))
+        })
 }
 
 /// What a store holds for one policy instance.
@@ -152,7 +158,11 @@ pub fn prepare_call(store: &mut Store<GuestState>, fuel: u64) -> wasmtime::Resul
 }
 
 /// Why a call into a policy failed, in words for a deny reason.
-pub fn describe_failure(store: &Store<GuestState>, error: &wasmtime::Error, limits: &Limits) -> String {
+pub fn describe_failure(
+    store: &Store<GuestState>,
+    error: &wasmtime::Error,
+    limits: &Limits,
+) -> String {
     let stderr = store.data().stderr.tail();
     let detail = if stderr.is_empty() {
         String::new()

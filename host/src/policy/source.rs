@@ -23,7 +23,9 @@ pub struct Source {
 impl Source {
     /// The file name without `.wasm`.
     pub fn stem(&self) -> &str {
-        self.file_name.strip_suffix(".wasm").unwrap_or(&self.file_name)
+        self.file_name
+            .strip_suffix(".wasm")
+            .unwrap_or(&self.file_name)
     }
 
     /// The path for messages: the file's path or `built-in <name>`.
@@ -86,7 +88,11 @@ pub fn folder(dir: &Path) -> Result<Vec<Source>, PolicyLoadError> {
 /// The settings file names looked for, in order, for a policy whose file
 /// stem is `stem`.
 fn settings_names(stem: &str) -> Vec<String> {
-    let mut names = vec![format!("{stem}.json"), format!("{stem}.toml"), format!("{stem}.yaml")];
+    let mut names = vec![
+        format!("{stem}.json"),
+        format!("{stem}.toml"),
+        format!("{stem}.yaml"),
+    ];
     // The Python AWS API MCP Server's security policy file configures the
     // deny list, so existing deny and consent lists keep working.
     if stem == "denylist" {

@@ -121,7 +121,10 @@ mod tests {
 
     #[test]
     fn all_abstain_is_allow_by_nobody() {
-        let v = combine(vec![eval("a", Decision::Abstain), eval("b", Decision::Allow(String::new()))]);
+        let v = combine(vec![
+            eval("a", Decision::Abstain),
+            eval("b", Decision::Allow(String::new())),
+        ]);
         assert_eq!(v.decision, Decision::Allow("no policy objected".into()));
         assert_eq!(v.decided_by, None);
     }

@@ -56,7 +56,11 @@ pub fn decide(settings: &Settings, request: &Request) -> Decision {
             entry.text()
         ));
     }
-    if let Some(entry) = settings.consent.iter().find(|p| p.matches(service, operation)) {
+    if let Some(entry) = settings
+        .consent
+        .iter()
+        .find(|p| p.matches(service, operation))
+    {
         return Decision::NeedsConsent(format!(
             "`{shown}` is on the organization's consent list (entry `{}`)",
             entry.text()
@@ -77,7 +81,10 @@ mod tests {
         let settings = Settings::default();
         for (service, op) in [("deploy", "install"), ("emr", "ssh"), ("configure", "set")] {
             let decision = decide(&settings, &RequestBuilder::new(service, op).build());
-            assert!(matches!(decision, Decision::Deny(_)), "{service} {op}: {decision:?}");
+            assert!(
+                matches!(decision, Decision::Deny(_)),
+                "{service} {op}: {decision:?}"
+            );
         }
         let decision = decide(&settings, &RequestBuilder::new("s3", "ls").build());
         assert_eq!(decision, Decision::Abstain);
@@ -89,7 +96,10 @@ mod tests {
             r#"{"version":"1.0","policy":{"denyList":["aws iam delete-*"],"elicitList":["aws s3 *"]}}"#,
         )
         .unwrap();
-        let deny = decide(&settings, &RequestBuilder::new("iam", "delete-user").build());
+        let deny = decide(
+            &settings,
+            &RequestBuilder::new("iam", "delete-user").build(),
+        );
         assert!(deny.reason().contains("aws iam delete-*"), "{deny:?}");
         assert!(matches!(deny, Decision::Deny(_)));
         let consent = decide(&settings, &RequestBuilder::new("s3", "cp").build());

@@ -63,16 +63,24 @@ mod tests {
 
     #[test]
     fn malformed_json_names_the_line() {
-        let err = Settings::parse("{\n  \"version\": \"1.0\",\n  \"policy\": {\"denyList\": [\"aws iam\",]}\n}")
-            .unwrap_err();
+        let err = Settings::parse(
+            "{\n  \"version\": \"1.0\",\n  \"policy\": {\"denyList\": [\"aws iam\",]}\n}",
+        )
+        .unwrap_err();
         assert!(err.contains("line 3"), "{err}");
     }
 
     #[test]
     fn unknown_keys_and_versions_are_refused() {
-        assert!(Settings::parse(r#"{"version":"2.0"}"#).unwrap_err().contains("`2.0`"));
-        assert!(Settings::parse(r#"{"version":"1.0","policy":{"denylist":[]}}"#)
-            .unwrap_err()
-            .contains("denylist"));
+        assert!(
+            Settings::parse(r#"{"version":"2.0"}"#)
+                .unwrap_err()
+                .contains("`2.0`")
+        );
+        assert!(
+            Settings::parse(r#"{"version":"1.0","policy":{"denylist":[]}}"#)
+                .unwrap_err()
+                .contains("denylist")
+        );
     }
 }

@@ -54,7 +54,10 @@ const CREDENTIAL_ISSUERS: &[(&str, &str)] = &[
     ("iam", "create-access-key"),
     ("cognito-identity", "get-credentials-for-identity"),
     ("cognito-identity", "get-open-id-token"),
-    ("cognito-identity", "get-open-id-token-for-developer-identity"),
+    (
+        "cognito-identity",
+        "get-open-id-token-for-developer-identity",
+    ),
     ("sso", "get-role-credentials"),
     ("redshift", "get-cluster-credentials"),
     ("redshift", "get-cluster-credentials-with-iam"),

@@ -74,7 +74,9 @@ mod tests {
 
     #[test]
     fn writes_are_denied_in_read_only_mode() {
-        let request = RequestBuilder::new("iam", "create-user").context(read_only()).build();
+        let request = RequestBuilder::new("iam", "create-user")
+            .context(read_only())
+            .build();
         let decision = decide(&request);
         assert!(matches!(decision, Decision::Deny(_)), "{decision:?}");
         assert!(decision.reason().contains("READ_OPERATIONS_ONLY"));

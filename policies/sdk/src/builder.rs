@@ -88,7 +88,9 @@ impl RequestBuilder {
             value_json: value_json.to_owned(),
             shape: ShapeType::Unknown,
         });
-        self.request.command_line.push_str(&format!(" --{cli_name} {value_json}"));
+        self.request
+            .command_line
+            .push_str(&format!(" --{cli_name} {value_json}"));
         self
     }
 

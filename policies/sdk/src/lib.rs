@@ -50,8 +50,8 @@ pub mod bindings {
 }
 
 pub use bindings::aws_mcp::policy::types::{
-    Command, Context, Decision, FileAccess, FileAccessMode, GlobalOptions, LocalFile,
-    MemberFacts, Metadata, OperationFacts, Parameter, Request, ShapeType,
+    Command, Context, Decision, FileAccess, FileAccessMode, GlobalOptions, LocalFile, MemberFacts,
+    Metadata, OperationFacts, Parameter, Request, ShapeType,
 };
 
 /// A policy: how it is named, how it reads its settings, and how it judges
@@ -175,7 +175,7 @@ macro_rules! export_policy {
                 }
             }
 
-            $crate::bindings::__export_policy_world!(Exports with_types_in $crate::bindings);
+    $crate::bindings::__export_policy_world!(Exports with_types_in $crate::bindings);
         };
     };
 }

@@ -68,7 +68,11 @@ mod tests {
         let outside = RequestBuilder::new("s3api", "put-object")
             .file("body", "/etc/passwd", FileAccess::Read)
             .build();
-        assert!(check(&settings, &outside).unwrap().contains("outside the working directory"));
+        assert!(
+            check(&settings, &outside)
+                .unwrap()
+                .contains("outside the working directory")
+        );
         let within = RequestBuilder::new("s3api", "put-object")
             .file("body", "/work/a.txt", FileAccess::Read)
             .build();

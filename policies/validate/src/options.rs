@@ -11,7 +11,10 @@ pub fn check(settings: &Settings, request: &Request) -> Option<String> {
         return Some("`--debug` is not allowed: it would write request and response details, credentials included, to the logs; remove it".to_owned());
     }
     if global.no_verify_ssl && !settings.allow_no_verify_ssl {
-        return Some("`--no-verify-ssl` is not allowed: it turns off TLS certificate checks; remove it".to_owned());
+        return Some(
+            "`--no-verify-ssl` is not allowed: it turns off TLS certificate checks; remove it"
+                .to_owned(),
+        );
     }
     if global.no_sign_request && !settings.allow_no_sign_request {
         return Some("`--no-sign-request` is not allowed: requests are always signed with the server's credentials; remove it".to_owned());
@@ -19,23 +22,31 @@ pub fn check(settings: &Settings, request: &Request) -> Option<String> {
     if let Some(bundle) = &global.ca_bundle
         && !settings.allow_ca_bundle
     {
-        return Some(format!("`--ca-bundle {bundle}` is not allowed: the server uses the system's trusted certificates; remove it"));
+        return Some(format!(
+            "`--ca-bundle {bundle}` is not allowed: the server uses the system's trusted certificates; remove it"
+        ));
     }
     if let Some(profile) = &global.profile
         && !settings.allow_profile
         && request.context.default_profile.as_deref() != Some(profile.as_str())
     {
-        return Some(format!("`--profile {profile}` is not allowed: commands run with the server's own profile (AWS_API_MCP_PROFILE_NAME); remove `--profile`"));
+        return Some(format!(
+            "`--profile {profile}` is not allowed: commands run with the server's own profile (AWS_API_MCP_PROFILE_NAME); remove `--profile`"
+        ));
     }
     if let Some(url) = &global.endpoint_url {
         match settings.endpoint_url {
             EndpointRule::Allow => {}
             EndpointRule::Loopback if is_loopback(url) => {}
             EndpointRule::Loopback => {
-                return Some(format!("`--endpoint-url {url}` is not allowed: only endpoints on this machine (localhost, 127.0.0.1, [::1]) may be named; remove it to use AWS"));
+                return Some(format!(
+                    "`--endpoint-url {url}` is not allowed: only endpoints on this machine (localhost, 127.0.0.1, [::1]) may be named; remove it to use AWS"
+                ));
             }
             EndpointRule::Deny => {
-                return Some(format!("`--endpoint-url {url}` is not allowed: commands go to AWS's own endpoints; remove it"));
+                return Some(format!(
+                    "`--endpoint-url {url}` is not allowed: commands go to AWS's own endpoints; remove it"
+                ));
             }
         }
     }
@@ -79,7 +90,12 @@ mod tests {
 
     #[test]
     fn loopback_urls() {
-        for url in ["http://localhost:5000", "http://127.0.0.1", "https://127.1.2.3:8/x", "http://[::1]:9000/"] {
+        for url in [
+            "http://localhost:5000",
+            "http://127.0.0.1",
+            "https://127.1.2.3:8/x",
+            "http://[::1]:9000/",
+        ] {
             assert!(is_loopback(url), "{url}");
         }
         for url in [
@@ -98,12 +114,18 @@ mod tests {
     #[test]
     fn refused_options_by_default() {
         let settings = Settings::parse("").unwrap();
-        let debug = RequestBuilder::new("s3", "ls").global(|g| g.debug = true).build();
+        let debug = RequestBuilder::new("s3", "ls")
+            .global(|g| g.debug = true)
+            .build();
         assert!(check(&settings, &debug).unwrap().contains("--debug"));
         let profile = RequestBuilder::new("s3", "ls")
             .global(|g| g.profile = Some("admin".into()))
             .build();
-        assert!(check(&settings, &profile).unwrap().contains("--profile admin"));
+        assert!(
+            check(&settings, &profile)
+                .unwrap()
+                .contains("--profile admin")
+        );
         let same_profile = RequestBuilder::new("s3", "ls")
             .global(|g| g.profile = Some("dev".into()))
             .context(|c| c.default_profile = Some("dev".into()))

@@ -51,6 +51,7 @@ impl Settings {
                 ..Settings::default()
             });
         }
-        serde_json::from_str(text).map_err(|e| format!("the validate policy's settings are not valid: {e}"))
+        serde_json::from_str(text)
+            .map_err(|e| format!("the validate policy's settings are not valid: {e}"))
     }
 }

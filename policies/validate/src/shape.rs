@@ -81,7 +81,10 @@ mod tests {
     #[test]
     fn missing_required_members_are_all_named() {
         let request = RequestBuilder::new("s3api", "put-object")
-            .facts(facts(vec![member("Bucket", true, &[]), member("Key", true, &[])]))
+            .facts(facts(vec![
+                member("Bucket", true, &[]),
+                member("Key", true, &[]),
+            ]))
             .build();
         assert_eq!(
             check(&request).unwrap(),
@@ -93,9 +96,17 @@ mod tests {
     fn enum_values_are_checked() {
         let mut request = RequestBuilder::new("s3api", "put-bucket-acl")
             .param("acl", "\"public\"")
-            .facts(facts(vec![member("acl", false, &["private", "public-read"])]))
+            .facts(facts(vec![member(
+                "acl",
+                false,
+                &["private", "public-read"],
+            )]))
             .build();
-        assert!(check(&request).unwrap().contains("expected one of: private, public-read"));
+        assert!(
+            check(&request)
+                .unwrap()
+                .contains("expected one of: private, public-read")
+        );
         request.command.parameters[0].value_json = "\"private\"".to_owned();
         assert_eq!(check(&request), None);
     }

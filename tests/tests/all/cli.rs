@@ -18,7 +18,12 @@ fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     (
         output.status.code().unwrap_or(-1),
@@ -29,9 +34,20 @@ fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
 
 #[test]
 fn check_prints_each_policy_and_the_verdict() {
-    let (code, out, _) = run(&["policy", "check", "--read-only", "aws iam create-user --user-name bob"], "");
+    let (code, out, _) = run(
+        &[
+            "policy",
+            "check",
+            "--read-only",
+            "aws iam create-user --user-name bob",
+        ],
+        "",
+    );
     assert_eq!(code, 0);
-    assert!(out.contains("$ aws iam create-user --user-name bob"), "{out}");
+    assert!(
+        out.contains("$ aws iam create-user --user-name bob"),
+        "{out}"
+    );
     for policy in ["denylist", "read-only", "validate"] {
         assert!(out.contains(&format!("  {policy}")), "{out}");
     }
@@ -45,10 +61,16 @@ fn check_reads_stdin_and_prints_json() {
         "# a comment\naws ec2 describe-instances --instance-ids i-1 i-2\n\naws configure set region x\naws s3 ls | sh\n",
     );
     assert_eq!(code, 0, "{err}");
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["verdict"]["decision"], "allow");
-    assert_eq!(lines[0]["request"]["parameters"]["InstanceIds"], serde_json::json!(["i-1", "i-2"]));
+    assert_eq!(
+        lines[0]["request"]["parameters"]["InstanceIds"],
+        serde_json::json!(["i-1", "i-2"])
+    );
     assert_eq!(lines[0]["policies"].as_array().unwrap().len(), 3);
     assert_eq!(lines[1]["verdict"]["decided_by"], "denylist");
     assert_eq!(lines[2]["verdict"]["decided_by"], "parser");
@@ -88,9 +110,23 @@ expect = "deny"
     let (code, out, _) = run(&["policy", "test", file.to_str().unwrap()], "");
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("FAIL"), "{out}");
-    assert!(out.contains("expected deny, got allow by no policy"), "{out}");
+    assert!(
+        out.contains("expected deny, got allow by no policy"),
+        "{out}"
+    );
     assert!(out.trim_end().ends_with("1 passed, 1 failed"), "{out}");
-    let (_, json, _) = run(&["policy", "test", "--format", "json", "--filter", "wrongly", file.to_str().unwrap()], "");
+    let (_, json, _) = run(
+        &[
+            "policy",
+            "test",
+            "--format",
+            "json",
+            "--filter",
+            "wrongly",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
     let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
     assert_eq!(first["passed"], false);
     assert!(json.trim_end().ends_with("0 passed, 1 failed"), "{json}");
@@ -106,9 +142,15 @@ fn export_writes_the_defaults_and_they_load_from_a_folder() {
     let (code, _, err) = run(&["policy", "export", target.to_str().unwrap()], "");
     assert_eq!(code, 2);
     assert!(err.contains("--force"), "{err}");
-    let (code, out, _) = run(&["policy", "list", "--policies-dir", target.to_str().unwrap()], "");
+    let (code, out, _) = run(
+        &["policy", "list", "--policies-dir", target.to_str().unwrap()],
+        "",
+    );
     assert_eq!(code, 0);
-    assert!(out.contains(&target.join("validate.wasm").display().to_string()), "{out}");
+    assert!(
+        out.contains(&target.join("validate.wasm").display().to_string()),
+        "{out}"
+    );
 }
 
 #[test]
@@ -118,19 +160,54 @@ fn swapping_a_policy_file_changes_the_verdict_without_rebuilding() {
     assert_eq!(code, 0);
     let folder = dir.path().to_str().unwrap();
     let line = "aws iam create-user --user-name bob";
-    let (_, before, _) = run(&["policy", "check", "--read-only", "--policies-dir", folder, line], "");
-    assert!(before.contains("verdict    deny (by read-only)"), "{before}");
+    let (_, before, _) = run(
+        &[
+            "policy",
+            "check",
+            "--read-only",
+            "--policies-dir",
+            folder,
+            line,
+        ],
+        "",
+    );
+    assert!(
+        before.contains("verdict    deny (by read-only)"),
+        "{before}"
+    );
     std::fs::copy(guests::DECIDES, dir.path().join("read-only.wasm")).unwrap();
-    let (_, after, _) = run(&["policy", "check", "--read-only", "--policies-dir", folder, line], "");
+    let (_, after, _) = run(
+        &[
+            "policy",
+            "check",
+            "--read-only",
+            "--policies-dir",
+            folder,
+            line,
+        ],
+        "",
+    );
     assert!(after.contains("  decides"), "{after}");
     assert!(!after.contains("  read-only"), "{after}");
-    assert!(after.contains("verdict   allow: no policy objected"), "{after}");
+    assert!(
+        after.contains("verdict   allow: no policy objected"),
+        "{after}"
+    );
 }
 
 #[test]
 fn a_bad_policies_folder_stops_with_a_clear_message() {
     let dir = policies_dir(&[guests::FUTURE_VERSION]);
-    let (code, _, err) = run(&["policy", "check", "--policies-dir", dir.path().to_str().unwrap(), "aws s3 ls"], "");
+    let (code, _, err) = run(
+        &[
+            "policy",
+            "check",
+            "--policies-dir",
+            dir.path().to_str().unwrap(),
+            "aws s3 ls",
+        ],
+        "",
+    );
     assert_eq!(code, 2);
     assert!(err.starts_with("error: policy `"), "{err}");
     assert!(err.contains("targets policy interface 0.2.0"), "{err}");

@@ -31,14 +31,20 @@ fn load_folder(dir: &tempfile::TempDir) -> String {
 fn a_file_that_is_not_wasm() {
     let dir = folder_with("notes.wasm", b"#!/bin/sh\nrm -rf /\n");
     let err = load_folder(&dir);
-    assert!(err.contains("notes.wasm` is not a WebAssembly file"), "{err}");
+    assert!(
+        err.contains("notes.wasm` is not a WebAssembly file"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_core_module_is_not_a_component() {
     let dir = folder_with("core.wasm", &[0, b'a', b's', b'm', 1, 0, 0, 0]);
     let err = load_folder(&dir);
-    assert!(err.contains("core.wasm` is a core WebAssembly module, not a component"), "{err}");
+    assert!(
+        err.contains("core.wasm` is a core WebAssembly module, not a component"),
+        "{err}"
+    );
     assert!(err.contains("wasm32-wasip2"), "{err}");
 }
 
@@ -53,21 +59,30 @@ fn a_truncated_component_cannot_be_compiled() {
 #[test]
 fn another_interface_version_is_refused() {
     let err = load_error(&[guests::FUTURE_VERSION]);
-    assert!(err.contains("future_version.wasm` targets policy interface 0.2.0"), "{err}");
+    assert!(
+        err.contains("future_version.wasm` targets policy interface 0.2.0"),
+        "{err}"
+    );
     assert!(err.contains("supports 0.1.0 to 0.1.0"), "{err}");
 }
 
 #[test]
 fn an_import_the_host_does_not_grant_is_refused() {
     let err = load_error(&[guests::FORBIDDEN_IMPORT]);
-    assert!(err.contains("forbidden_import.wasm` imports `test:shell/shell@0.1.0`"), "{err}");
+    assert!(
+        err.contains("forbidden_import.wasm` imports `test:shell/shell@0.1.0`"),
+        "{err}"
+    );
     assert!(err.contains("policies may not use"), "{err}");
 }
 
 #[test]
 fn a_guest_that_opens_sockets_is_refused() {
     let err = load_error(&[guests::NETWORK]);
-    assert!(err.contains("network.wasm` imports `wasi:sockets/"), "{err}");
+    assert!(
+        err.contains("network.wasm` imports `wasi:sockets/"),
+        "{err}"
+    );
     assert!(err.contains("no network"), "{err}");
 }
 

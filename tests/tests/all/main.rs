@@ -1,5 +1,10 @@
 //! End-to-end tests, one binary with a module per area (as wasmtime does).
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers fail the test on any unexpected error"
+)]
+
 mod cli;
 mod loading;
 mod sandbox;

@@ -13,7 +13,9 @@ use crate::support::{check, loaded, within};
 /// the command was denied by that guest as a failure.
 fn denied_by_failure(guest: &'static str, name: &str) -> String {
     let policies = loaded(&[guests::DECIDES, guest]);
-    let outcome = within(Duration::from_secs(60), move || check(&policies, "aws ec2 allow-me"));
+    let outcome = within(Duration::from_secs(60), move || {
+        check(&policies, "aws ec2 allow-me")
+    });
     let verdict = outcome.verdict;
     assert_eq!(verdict.decision.kind(), "deny", "{verdict:?}");
     assert_eq!(verdict.decided_by.as_deref(), Some(name));
@@ -24,7 +26,10 @@ fn denied_by_failure(guest: &'static str, name: &str) -> String {
         .expect("the guest was evaluated");
     assert!(evaluation.failed, "{evaluation:?}");
     let reason = verdict.decision.reason().to_owned();
-    assert!(reason.starts_with(&format!("policy `{name}` failed: ")), "{reason}");
+    assert!(
+        reason.starts_with(&format!("policy `{name}` failed: ")),
+        "{reason}"
+    );
     reason
 }
 
@@ -44,7 +49,10 @@ fn a_memory_bomb_hits_the_memory_limit() {
 fn a_panic_is_a_trap_with_its_message() {
     let reason = denied_by_failure(guests::PANICS, "panics");
     assert!(reason.contains("trapped"), "{reason}");
-    assert!(reason.contains("boom: the policy gave up on allow-me"), "{reason}");
+    assert!(
+        reason.contains("boom: the policy gave up on allow-me"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -108,12 +116,19 @@ fn misbehaving_policies_do_not_stop_other_calls() {
             .map(|i| {
                 let policies = Arc::clone(&policies);
                 std::thread::spawn(move || {
-                    let line = if i % 2 == 0 { "aws ec2 harmless" } else { "aws ec2 deny-me" };
+                    let line = if i % 2 == 0 {
+                        "aws ec2 harmless"
+                    } else {
+                        "aws ec2 deny-me"
+                    };
                     check(&policies, line).verdict
                 })
             })
             .collect();
-        threads.into_iter().map(|t| t.join().expect("no panic")).collect::<Vec<_>>()
+        threads
+            .into_iter()
+            .map(|t| t.join().expect("no panic"))
+            .collect::<Vec<_>>()
     });
     for (i, verdict) in verdicts.iter().enumerate() {
         if i % 2 == 0 {

@@ -5,7 +5,11 @@ struct Guest;
 
 impl Policy for Guest {
     fn metadata() -> Metadata {
-        Metadata::new("looping", "1.0.0", "Loops forever on any command but `harmless`.")
+        Metadata::new(
+            "looping",
+            "1.0.0",
+            "Loops forever on any command but `harmless`.",
+        )
     }
     fn configure(_config: &str) -> Result<Self, String> {
         Ok(Guest)

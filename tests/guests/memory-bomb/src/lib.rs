@@ -5,7 +5,11 @@ struct Guest;
 
 impl Policy for Guest {
     fn metadata() -> Metadata {
-        Metadata::new("memory-bomb", "1.0.0", "Allocates without end on any command but `harmless`.")
+        Metadata::new(
+            "memory-bomb",
+            "1.0.0",
+            "Allocates without end on any command but `harmless`.",
+        )
     }
     fn configure(_config: &str) -> Result<Self, String> {
         Ok(Guest)

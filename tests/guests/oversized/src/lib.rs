@@ -5,7 +5,11 @@ struct Guest;
 
 impl Policy for Guest {
     fn metadata() -> Metadata {
-        Metadata::new("oversized", "1.0.0", "Answers with a 1 MiB reason on any command but `harmless`.")
+        Metadata::new(
+            "oversized",
+            "1.0.0",
+            "Answers with a 1 MiB reason on any command but `harmless`.",
+        )
     }
     fn configure(_config: &str) -> Result<Self, String> {
         Ok(Guest)

@@ -14,7 +14,10 @@ impl Policy for Guest {
         if request.command.cli_operation == "harmless" {
             return Decision::Abstain;
         }
-        panic!("boom: the policy gave up on {}", request.command.cli_operation)
+        panic!(
+            "boom: the policy gave up on {}",
+            request.command.cli_operation
+        )
     }
 }
 

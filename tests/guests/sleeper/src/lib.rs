@@ -5,7 +5,11 @@ struct Guest;
 
 impl Policy for Guest {
     fn metadata() -> Metadata {
-        Metadata::new("sleeper", "1.0.0", "Sleeps for an hour on any command but `harmless`.")
+        Metadata::new(
+            "sleeper",
+            "1.0.0",
+            "Sleeps for an hour on any command but `harmless`.",
+        )
     }
     fn configure(_config: &str) -> Result<Self, String> {
         Ok(Guest)

@@ -11,7 +11,9 @@ impl Policy for Counter {
         Metadata::new("stateful", "1.0.0", "counts commands")
     }
     fn configure(_config: &str) -> Result<Self, String> {
-        Ok(Counter { seen: std::cell::Cell::new(0) })
+        Ok(Counter {
+            seen: std::cell::Cell::new(0),
+        })
     }
     fn evaluate(&self, request: &Request) -> Decision {
         self.seen.set(self.seen.get() + 1);
