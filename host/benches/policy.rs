@@ -5,6 +5,8 @@
 //! from the cache), and the time to parse one command and judge it through
 //! every default policy. Figures are medians.
 
+#![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
+
 use std::time::{Duration, Instant};
 
 use aws_api_mcp::command;
