@@ -53,4 +53,11 @@ fn main() {
     }
     code.push_str("];\n");
     std::fs::write(out_dir.join("default_policies.rs"), code).expect("OUT_DIR is writable");
+
+    // The committed model file, if this checkout has one; an empty file
+    // makes the host say how to generate it.
+    let models = manifest_dir.join("data").join("models.bin");
+    println!("cargo:rerun-if-changed={}", models.display());
+    let bytes = std::fs::read(&models).unwrap_or_default();
+    std::fs::write(out_dir.join("models.bin"), bytes).expect("OUT_DIR is writable");
 }

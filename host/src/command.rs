@@ -1,22 +1,23 @@
-//! AWS CLI command lines: splitting, parsing, and the local files they touch.
-//!
-//! The parser here reads the structure every AWS CLI command shares
-//! (`aws [global options] <service> <operation> [--parameter value...]`)
-//! without the command table; the table-driven parser with type conversion
-//! and shorthand replaces [`parse`]'s parameter handling when the command
-//! table lands, and keeps these types.
+//! AWS CLI command lines: splitting like a shell (without one), parsing
+//! against the command table as the AWS CLI does, and the local files a
+//! command touches.
 
+mod arguments;
 mod files;
 mod parse;
+mod shorthand;
 mod split;
+mod suggest;
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use files::resolve_path;
-pub use parse::parse;
+pub use files::{FileReader, Loaded, resolve_path};
+pub use parse::{ParseContext, Parser};
+pub use shorthand::{ShorthandError, adjust as adjust_shorthand, parse as parse_shorthand};
 pub use split::{Word, split};
+pub use suggest::closest;
 
 /// A command that parsed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -184,4 +185,61 @@ pub enum ParseError {
     Help(String),
     #[error("local path `{path}` cannot be used: {reason}")]
     BadPath { path: String, reason: String },
+    #[error("`{service}` is not an AWS CLI service{}", did_you_mean(suggestions))]
+    UnknownService {
+        service: String,
+        suggestions: Vec<String>,
+    },
+    #[error("`aws {service} {operation}` is not a command{}", did_you_mean(suggestions))]
+    UnknownOperation {
+        service: String,
+        operation: String,
+        suggestions: Vec<String>,
+    },
+    #[error("`{waiter}` is not a waiter of `aws {service} wait`{}", did_you_mean(suggestions))]
+    UnknownWaiter {
+        service: String,
+        waiter: String,
+        suggestions: Vec<String>,
+    },
+    #[error("`--{parameter}` is not a parameter of `{command}`{}", did_you_mean(suggestions))]
+    UnknownParameter {
+        parameter: String,
+        command: String,
+        suggestions: Vec<String>,
+    },
+    #[error("`{command}` is missing required parameters: {}", missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "))]
+    MissingRequired { command: String, missing: Vec<String> },
+    #[error("`{command}` needs its `{argument}` argument")]
+    MissingPositional { argument: String, command: String },
+    #[error("`{0}` writes its output to a file: add the file name after the parameters, such as `out.bin`")]
+    MissingOutfile(String),
+    #[error("`--{0}` is given twice; give it once (lists take several values after one `--{0}`)")]
+    Repeated(String),
+    #[error("unexpected `{word}` after `{after}`: a parameter takes one value unless it is a list; quote values that contain spaces")]
+    UnexpectedWord { word: String, after: String },
+    #[error("`--{option}` works only with commands that page, and `{command}` does not")]
+    NotPaginated { option: String, command: String },
+    #[error("`--{option}` is not valid shorthand: {message}; write `Key=Value,Key2=Value2`, or JSON")]
+    Shorthand { option: String, message: String },
+    #[error("`--{parameter}` names `{path}`, which resolves to `{resolved}` and cannot be read: {rule}")]
+    FileAccess {
+        parameter: String,
+        path: String,
+        resolved: String,
+        rule: String,
+    },
+    #[error("the command table cannot be read: {0}")]
+    Model(String),
+}
+
+fn did_you_mean(suggestions: &[String]) -> String {
+    match suggestions {
+        [] => String::new(),
+        [one] => format!("; did you mean `{one}`?"),
+        many => format!(
+            "; did you mean one of {}?",
+            many.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+        ),
+    }
 }

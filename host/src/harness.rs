@@ -10,7 +10,7 @@ use serde::Serialize;
 pub use cases::{CaseOutcome, Summary, run_cases};
 pub use check::{Format, check_line, write_outcome};
 
-use crate::command::{self, ParsedCommand};
+use crate::command::{ParseContext, ParsedCommand, Parser};
 use crate::policy::{Decision, PolicySet, RequestContext, Verdict};
 
 /// A command and how it was judged.
@@ -26,8 +26,12 @@ pub struct Outcome {
 }
 
 /// Parses `line` and asks the policies about it.
-pub fn judge(policies: &PolicySet, line: &str, context: &RequestContext) -> Outcome {
-    match command::parse(line, &context.working_dir) {
+pub fn judge(parser: &Parser, policies: &PolicySet, line: &str, context: &RequestContext) -> Outcome {
+    let parse_context = ParseContext {
+        working_dir: &context.working_dir,
+        file_access: context.file_access,
+    };
+    match parser.parse(line, &parse_context) {
         Ok(parsed) => {
             let verdict = policies.evaluate(line, &parsed, context);
             Outcome {

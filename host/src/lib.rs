@@ -8,4 +8,5 @@
 pub mod command;
 pub mod config;
 pub mod harness;
+pub mod model;
 pub mod policy;

@@ -9,8 +9,10 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use aws_api_mcp::command::Parser as CommandParser;
 use aws_api_mcp::config::{self, FileAccessMode};
 use aws_api_mcp::harness::{self, Format};
+use aws_api_mcp::model;
 use aws_api_mcp::policy::{self, CompiledCache, LoadOptions, PolicySet, RequestContext};
 
 /// Policy-gated AWS access for AI assistants.
@@ -32,6 +34,31 @@ enum Command {
     /// defaults.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Work with the AWS service models.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelsCommand {
+    /// Build the compact model file from a botocore release, so the server
+    /// knows services newer than its own models. Point
+    /// AWS_API_MCP_MODELS_DIR at the output folder to use it.
+    Build {
+        /// An unpacked botocore wheel (`pip download botocore --no-deps`,
+        /// then unzip), or its `botocore` folder.
+        #[arg(long)]
+        botocore: PathBuf,
+        /// The folder to write `models.bin` into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Show where the models come from and what they hold.
+    Info {
+        /// A models folder instead of the built-in models.
+        #[arg(long, env = "AWS_API_MCP_MODELS_DIR")]
+        models_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +128,10 @@ struct LoadArgs {
     /// Compile policies without the compiled-policy cache.
     #[arg(long)]
     no_cache: bool,
+    /// A models folder (from `aws-api-mcp models build`) instead of the
+    /// built-in models.
+    #[arg(long, env = "AWS_API_MCP_MODELS_DIR")]
+    models_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -167,7 +198,44 @@ fn run(cli: Cli) -> Result<ExitCode> {
             "the MCP stdio server is not part of this build yet; use `aws-api-mcp policy check` to see how the policies judge a command"
         ),
         Command::Policy(command) => policy_command(command),
+        Command::Models(command) => models_command(command),
     }
+}
+
+fn models_command(command: ModelsCommand) -> Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match command {
+        ModelsCommand::Build { botocore, out: dir } => {
+            let file = dir.join(model::FILE_NAME);
+            let start = std::time::Instant::now();
+            let (version, services, operations) = model::build(&botocore, &file)?;
+            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            writeln!(
+                out,
+                "wrote {} from botocore {version}: {services} services, {operations} operations, {:.1} MiB, in {:.1?}",
+                file.display(),
+                size as f64 / (1 << 20) as f64,
+                start.elapsed()
+            )?;
+        }
+        ModelsCommand::Info { models_dir } => {
+            let start = std::time::Instant::now();
+            let store = model::ModelStore::load(models_dir.as_deref())?;
+            let opened = start.elapsed();
+            let index = store.index();
+            let operations: u32 = index.services.iter().map(|s| s.operations).sum();
+            writeln!(
+                out,
+                "{}: botocore {}, CLI naming from awscli {}, {} services, {operations} operations (index read in {opened:.2?})",
+                store.origin(),
+                index.botocore_version,
+                index.awscli_version,
+                index.services.len()
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn policy_command(command: PolicyCommand) -> Result<ExitCode> {
@@ -196,11 +264,12 @@ fn policy_command(command: PolicyCommand) -> Result<ExitCode> {
             context,
         } => {
             let policies = PolicySet::load(&load_options(&load)?)?;
+            let parser = CommandParser::load(load.models_dir.as_deref())?;
             let context = request_context(&context)?;
             let format = if json { Format::Json } else { Format::Text };
             match command {
                 Some(line) => {
-                    harness::check_line(&mut out, &policies, &line, &context, format)?;
+                    harness::check_line(&mut out, &parser, &policies, &line, &context, format)?;
                 }
                 None => {
                     for line in std::io::stdin().lock().lines() {
@@ -209,7 +278,7 @@ fn policy_command(command: PolicyCommand) -> Result<ExitCode> {
                         if line.is_empty() || line.starts_with('#') {
                             continue;
                         }
-                        harness::check_line(&mut out, &policies, line, &context, format)?;
+                        harness::check_line(&mut out, &parser, &policies, line, &context, format)?;
                     }
                 }
             }
@@ -224,8 +293,10 @@ fn policy_command(command: PolicyCommand) -> Result<ExitCode> {
             let mut options = load_options(&load)?;
             // Cases must not depend on the settings in this user's home.
             options.settings_dir = None;
+            let parser = CommandParser::load(load.models_dir.as_deref())?;
             let summary = harness::run_cases(
                 &mut out,
+                &parser,
                 &cases,
                 &options,
                 filter.as_deref(),

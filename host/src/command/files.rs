@@ -2,6 +2,9 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use super::{FileAccess, LocalFile, ParseError};
+use crate::config::FileAccessMode;
+
 /// Symbolic links followed before giving up, as Linux does.
 const MAX_LINKS: usize = 40;
 
@@ -132,5 +135,185 @@ mod tests {
                 .unwrap_err()
                 .contains("symbolic links")
         );
+    }
+}
+
+/// Largest file a parameter value may be read from.
+const MAX_PARAMETER_FILE: u64 = 10 << 20;
+
+/// A parameter's text after `file://` or `fileb://` loading.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loaded {
+    /// Text as written, or a `file://` file's content.
+    Text(String),
+    /// A `fileb://` file's bytes.
+    Bytes(Vec<u8>),
+}
+
+impl Loaded {
+    /// The text (empty for bytes).
+    pub fn as_text(&self) -> &str {
+        match self {
+            Loaded::Text(t) => t,
+            Loaded::Bytes(_) => "",
+        }
+    }
+
+    /// Bytes as `{"$blob": "<base64>"}`.
+    pub fn as_blob(&self) -> Option<serde_json::Value> {
+        match self {
+            Loaded::Bytes(bytes) => {
+                use base64::Engine as _;
+                Some(serde_json::json!({ "$blob": base64::engine::general_purpose::STANDARD.encode(bytes) }))
+            }
+            Loaded::Text(_) => None,
+        }
+    }
+}
+
+/// Resolves and reads the local files a command names, recording each.
+///
+/// Files read while parsing (`file://`, `fileb://`, `--cli-input-json`) are
+/// read only when the file access mode allows their resolved path, so no
+/// policy ever receives the content of a file the server may not read.
+/// Files the command would touch later (an upload's source, a download's
+/// destination) are only recorded; the policies judge them.
+#[derive(Debug)]
+pub struct FileReader<'a> {
+    working_dir: &'a Path,
+    mode: FileAccessMode,
+    /// Every file recorded so far.
+    pub files: Vec<LocalFile>,
+}
+
+impl<'a> FileReader<'a> {
+    /// A reader for commands run from `working_dir` under `mode`.
+    pub fn new(working_dir: &'a Path, mode: FileAccessMode) -> Self {
+        FileReader {
+            working_dir,
+            mode,
+            files: Vec::new(),
+        }
+    }
+
+    /// Records a file the command would touch, without reading it.
+    pub fn record(&mut self, parameter: &str, written: &str, access: FileAccess) -> Result<&LocalFile, ParseError> {
+        if written == "-" {
+            return Err(ParseError::BadPath {
+                path: written.to_owned(),
+                reason: "`-` means standard input or output, and this server has no terminal; name a file".to_owned(),
+            });
+        }
+        let (absolute, resolved, exists) = resolve_path(written, self.working_dir).map_err(|reason| ParseError::BadPath {
+            path: written.to_owned(),
+            reason,
+        })?;
+        self.files.push(LocalFile {
+            parameter: parameter.to_owned(),
+            written: written.to_owned(),
+            absolute,
+            resolved,
+            access,
+            exists,
+        });
+        Ok(&self.files[self.files.len() - 1])
+    }
+
+    /// The value as written, or the content of the file a `file://` or
+    /// `fileb://` value names.
+    pub fn load(&mut self, parameter: &str, value: &str) -> Result<Loaded, ParseError> {
+        let (path, binary) = if let Some(p) = value.strip_prefix("file://") {
+            (p, false)
+        } else if let Some(p) = value.strip_prefix("fileb://") {
+            (p, true)
+        } else {
+            return Ok(Loaded::Text(value.to_owned()));
+        };
+        let bytes = self.read(parameter, path)?;
+        if binary {
+            return Ok(Loaded::Bytes(bytes));
+        }
+        String::from_utf8(bytes).map(Loaded::Text).map_err(|_| ParseError::BadPath {
+            path: path.to_owned(),
+            reason: "it is not UTF-8 text; use `fileb://` for binary files".to_owned(),
+        })
+    }
+
+    /// Reads a file the mode allows.
+    pub fn read(&mut self, parameter: &str, path: &str) -> Result<Vec<u8>, ParseError> {
+        let file = self.record(parameter, path, FileAccess::Read)?.clone();
+        if !self.allowed(&file.resolved) {
+            return Err(ParseError::FileAccess {
+                parameter: parameter.to_owned(),
+                path: path.to_owned(),
+                resolved: file.resolved.display().to_string(),
+                rule: match self.mode {
+                    FileAccessMode::NoAccess => "this server reads no local files (AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS=no-access); pass the value inline".to_owned(),
+                    _ => format!("it is outside the working directory `{}`; use a path inside it", self.working_dir.display()),
+                },
+            });
+        }
+        let bad = |reason: String| ParseError::BadPath {
+            path: path.to_owned(),
+            reason,
+        };
+        let meta = std::fs::metadata(&file.resolved).map_err(|e| bad(format!("it cannot be read: {e}")))?;
+        if !meta.is_file() {
+            return Err(bad("it is not a regular file".to_owned()));
+        }
+        if meta.len() > MAX_PARAMETER_FILE {
+            return Err(bad(format!("it is larger than {} MiB", MAX_PARAMETER_FILE >> 20)));
+        }
+        std::fs::read(&file.resolved).map_err(|e| bad(format!("it cannot be read: {e}")))
+    }
+
+    /// A streaming upload's source (`s3api put-object --body PATH`): recorded,
+    /// given as `{"$file": "<resolved path>"}`.
+    pub fn stream(&mut self, parameter: &str, path: &str) -> Result<serde_json::Value, ParseError> {
+        let file = self.record(parameter, path, FileAccess::Read)?;
+        if !file.exists {
+            return Err(ParseError::BadPath {
+                path: path.to_owned(),
+                reason: "it does not exist; a streaming parameter takes the path of a file to send".to_owned(),
+            });
+        }
+        Ok(serde_json::json!({ "$file": file.resolved.display().to_string() }))
+    }
+
+    /// Replaces shorthand `Key@=file://path` values with the file's content.
+    pub fn resolve_shorthand_files(&mut self, parameter: &str, value: &mut serde_json::Value) -> Result<(), ParseError> {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(reference)) = map.get(super::shorthand::FILE_VALUE_KEY) {
+                    let reference = reference.clone();
+                    let loaded = self.load(parameter, &reference)?;
+                    *value = loaded
+                        .as_blob()
+                        .unwrap_or_else(|| serde_json::Value::String(loaded.as_text().to_owned()));
+                    return Ok(());
+                }
+                for v in map.values_mut() {
+                    self.resolve_shorthand_files(parameter, v)?;
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for v in items {
+                    self.resolve_shorthand_files(parameter, v)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn allowed(&self, resolved: &Path) -> bool {
+        match self.mode {
+            FileAccessMode::Unrestricted => true,
+            FileAccessMode::NoAccess => false,
+            FileAccessMode::Workdir => {
+                let base = self.working_dir.canonicalize().unwrap_or_else(|_| self.working_dir.to_path_buf());
+                resolved.starts_with(base)
+            }
+        }
     }
 }

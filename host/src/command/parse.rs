@@ -1,18 +1,20 @@
-//! The structure every AWS CLI command shares: `aws`, global options
-//! anywhere, a service, an operation, and `--parameter value...` pairs.
-//!
-//! Without the command table this level cannot know a parameter's type, so
-//! values stay strings (several words make a list, and a `{...}` or `[...]`
-//! word is read as JSON); the table-driven parser replaces that part.
+//! Parses a command line against the command table: `aws`, the global
+//! options anywhere, a service, an operation (or `wait <waiter>`, or a
+//! command the CLI implements itself), and the operation's own options,
+//! each read by its shape.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use super::arguments;
+use super::files::FileReader;
 use super::split::{Word, split};
-use super::{
-    FileAccess, GlobalOptions, LocalFile, Parameter, ParseError, ParsedCommand, ShapeKind,
-};
+use super::suggest::closest;
+use super::{FileAccess, GlobalOptions, ParseError, ParsedCommand, Parameter, ShapeKind};
+use crate::config::FileAccessMode;
+use crate::model::{CliArg, CliCommand, ModelError, ModelStore, Operation, Service, ShapeType};
 
 /// How a global option is written.
 #[derive(Clone, Copy)]
@@ -54,61 +56,110 @@ const GLOBAL_OPTIONS: &[(&str, Arity)] = &[
     ),
 ];
 
-/// Options of the `aws s3` commands that take no value.
-const S3_FLAGS: &[&str] = &[
-    "recursive",
-    "dryrun",
-    "quiet",
-    "force",
-    "human-readable",
-    "summarize",
-    "delete",
-    "size-only",
-    "exact-timestamps",
-    "only-show-errors",
-    "no-progress",
-    "follow-symlinks",
-    "no-follow-symlinks",
-    "no-guess-mime-type",
-    "ignore-glacier-warnings",
-    "force-glacier-transfer",
-    "bypass-governance-retention",
+/// Options the CLI adds to each API command rather than to `aws` itself:
+/// an operation's own member of the same name comes first.
+const PER_COMMAND: &[&str] = &[
+    "max-items",
+    "page-size",
+    "starting-token",
+    "cli-input-json",
+    "cli-input-yaml",
+    "generate-cli-skeleton",
 ];
 
-/// Parses one command line; relative paths resolve from `working_dir`.
-pub fn parse(line: &str, working_dir: &Path) -> Result<ParsedCommand, ParseError> {
-    let words = split(line)?;
-    let mut words = words.into_iter().peekable();
-    let first = words.next().ok_or(ParseError::Empty)?;
-    if first.text != "aws" || first.quoted {
-        return Err(ParseError::NotAws(first.text));
+/// The parser: the command table and the CLI's own commands, loaded once.
+#[derive(Debug)]
+pub struct Parser {
+    models: ModelStore,
+    commands: Vec<CliCommand>,
+    aliases: std::collections::BTreeMap<String, String>,
+}
+
+/// Where and how a command runs, as far as parsing needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct ParseContext<'a> {
+    /// Relative paths are taken from here.
+    pub working_dir: &'a Path,
+    /// Which files may be read while parsing (`file://`, `fileb://`,
+    /// `--cli-input-json`).
+    pub file_access: FileAccessMode,
+}
+
+impl Parser {
+    /// A parser over `models`, with the CLI's own commands built in.
+    pub fn new(models: ModelStore) -> Result<Self, ModelError> {
+        let overrides = crate::model::cli_overrides()?;
+        Ok(Parser {
+            models,
+            commands: overrides.commands,
+            aliases: overrides.service_aliases,
+        })
     }
-    let mut global = GlobalOptions::default();
-    let mut names: Vec<Word> = Vec::new();
-    let mut options: Vec<(String, Vec<Word>)> = Vec::new();
-    let mut files = Vec::new();
-    while let Some(word) = words.next() {
-        if word.text == "aws" && !word.quoted {
-            return Err(ParseError::SecondAws(word.start));
+
+    /// A parser over the built-in models, or those of `models_dir`.
+    pub fn load(models_dir: Option<&Path>) -> Result<Self, ModelError> {
+        Self::new(ModelStore::load(models_dir)?)
+    }
+
+    /// The models.
+    pub fn models(&self) -> &ModelStore {
+        &self.models
+    }
+
+    /// Every service command name: API services and the CLI's own.
+    fn service_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.models.index().services.iter().map(|s| s.cli_name.as_str()).collect();
+        names.extend(self.commands.iter().map(|c| c.service.as_str()));
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    fn service(&self, name: &str) -> Result<Option<Arc<Service>>, ParseError> {
+        let name = self.aliases.get(name).map(String::as_str).unwrap_or(name);
+        match self.models.service(name) {
+            Some(Ok(service)) => Ok(Some(service)),
+            Some(Err(e)) => Err(ParseError::Model(e.to_string())),
+            None => Ok(None),
         }
-        if matches!(word.text.as_str(), "help" | "-h" | "--help") && !word.quoted {
-            return Err(ParseError::Help(word.text));
+    }
+
+    /// Parses one command line.
+    pub fn parse(&self, line: &str, context: &ParseContext<'_>) -> Result<ParsedCommand, ParseError> {
+        let words = split(line)?;
+        let mut words = words.into_iter().peekable();
+        let first = words.next().ok_or(ParseError::Empty)?;
+        if first.text != "aws" || first.quoted {
+            return Err(ParseError::NotAws(first.text));
         }
-        let Some(option) = word.text.strip_prefix("--") else {
-            if word.text.starts_with('-') && word.text.len() > 1 && names.len() < 2 {
-                return Err(ParseError::BadOption(word.text));
+        let mut files = FileReader::new(context.working_dir, context.file_access);
+        let mut global = GlobalOptions::default();
+        let mut rest: Vec<Word> = Vec::new();
+        while let Some(word) = words.next() {
+            if word.text == "aws" && !word.quoted {
+                return Err(ParseError::SecondAws(word.start));
             }
-            names.push(word);
-            continue;
-        };
-        if option == "version" {
-            return Err(ParseError::Version);
-        }
-        let (option, inline) = match option.split_once('=') {
-            Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
-            None => (option.to_owned(), None),
-        };
-        if let Some((_, arity)) = GLOBAL_OPTIONS.iter().find(|(name, _)| *name == option) {
+            if matches!(word.text.as_str(), "help" | "-h" | "--help") && !word.quoted {
+                return Err(ParseError::Help(word.text));
+            }
+            if word.text == "--version" {
+                return Err(ParseError::Version);
+            }
+            let Some(option) = word.text.strip_prefix("--") else {
+                rest.push(word);
+                continue;
+            };
+            let (option, inline) = match option.split_once('=') {
+                Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+                None => (option.to_owned(), None),
+            };
+            let Some((_, arity)) = GLOBAL_OPTIONS
+                .iter()
+                .find(|(name, _)| *name == option && !PER_COMMAND.contains(name))
+            else {
+                rest.push(word);
+                continue;
+            };
             let value = match (arity, inline) {
                 (Arity::Flag, Some(v)) => {
                     return Err(ParseError::BadValue {
@@ -127,81 +178,452 @@ pub fn parse(line: &str, working_dir: &Path) -> Result<ParsedCommand, ParseError
                     .next_if(|w| choices.contains(&w.text.as_str()))
                     .map(|w| w.text),
             };
-            set_global(&mut global, &option, value, working_dir, &mut files)?;
-            continue;
+            set_global(&mut global, &option, value, context.working_dir, &mut files)?;
         }
-        let is_s3 = names.first().is_some_and(|w| w.text == "s3");
+        let mut rest = rest.into_iter();
+        let service_word = rest.next().ok_or(ParseError::MissingService)?;
+        if service_word.text.starts_with('-') {
+            return Err(ParseError::BadOption(service_word.text));
+        }
+        let service_name = service_word.text;
+        let operation_word = rest
+            .next()
+            .ok_or_else(|| ParseError::MissingOperation(service_name.clone()))?;
+        let operation_name = operation_word.text;
+        if operation_name.starts_with('-') {
+            return Err(ParseError::MissingOperation(service_name));
+        }
+        let rest: Vec<Word> = rest.collect();
+
+        if let Some(command) = self
+            .commands
+            .iter()
+            .find(|c| c.service == service_name && c.name == operation_name)
+        {
+            return self.custom(command, service_name, operation_name, rest, global, files);
+        }
+        let mut global = global;
+        let Some(service) = self.service(&service_name)? else {
+            if let Some(command) = self.commands.iter().find(|c| c.service == service_name && c.name.is_empty()) {
+                let mut all = vec![Word { text: operation_name, quoted: false, start: operation_word.start }];
+                all.extend(rest);
+                return self.custom(command, service_name, String::new(), all, global, files);
+            }
+            let names = self.service_names();
+            return Err(ParseError::UnknownService {
+                service: service_name.clone(),
+                suggestions: closest(&service_name, names.iter().copied()).into_iter().map(str::to_owned).collect(),
+            });
+        };
+        let (operation, waiter, rest) = if operation_name == "wait" && !service.waiters.is_empty() {
+            let mut rest = rest.into_iter();
+            let waiter_word = rest
+                .next()
+                .filter(|w| !w.text.starts_with('-'))
+                .ok_or_else(|| ParseError::MissingWaiter(service_name.clone()))?;
+            let Some(waiter) = service.waiters.iter().find(|w| w.cli_name == waiter_word.text) else {
+                return Err(ParseError::UnknownWaiter {
+                    service: service_name.clone(),
+                    waiter: waiter_word.text.clone(),
+                    suggestions: closest(&waiter_word.text, service.waiters.iter().map(|w| w.cli_name.as_str()))
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                });
+            };
+            let operation = service
+                .operations
+                .iter()
+                .find(|o| o.name == waiter.operation)
+                .ok_or_else(|| ParseError::Model(format!("waiter `{}` polls the unknown operation `{}`", waiter.cli_name, waiter.operation)))?;
+            (operation, Some(waiter.cli_name.clone()), rest.collect::<Vec<_>>())
+        } else {
+            let Some(operation) = service.operations.iter().find(|o| o.cli_name == operation_name && !o.hidden) else {
+                let mut names: Vec<&str> = service.operations.iter().filter(|o| !o.hidden).map(|o| o.cli_name.as_str()).collect();
+                if !service.waiters.is_empty() {
+                    names.push("wait");
+                }
+                names.extend(self.commands.iter().filter(|c| c.service == service_name).map(|c| c.name.as_str()));
+                return Err(ParseError::UnknownOperation {
+                    service: service_name.clone(),
+                    operation: operation_name.clone(),
+                    suggestions: closest(&operation_name, names.into_iter()).into_iter().map(str::to_owned).collect(),
+                });
+            };
+            (operation, None, rest)
+        };
+        let shown = match &waiter {
+            Some(w) => format!("aws {service_name} wait {w}"),
+            None => format!("aws {service_name} {operation_name}"),
+        };
+        let paginated = operation.paginator.is_some() && waiter.is_none();
+        let args = arguments::table(&service, operation);
+        let outfile = streaming_output(&service, operation) && waiter.is_none();
+        let (options, positionals) = group(&rest, |name| {
+            args.iter()
+                .find(|a| a.cli_name == name)
+                .map(|a| {
+                    let shape = &service.shapes[a.member.shape as usize];
+                    match shape.kind {
+                        ShapeType::Boolean if !shape.document => Nargs::Zero,
+                        ShapeType::List => Nargs::OneOrMore,
+                        _ => Nargs::One,
+                    }
+                })
+                .or_else(|| operation.extra_arguments.iter().find(|a| a.name == name && !a.positional).map(nargs))
+                .or_else(|| match name {
+                    "cli-input-json" | "cli-input-yaml" => Some(Nargs::One),
+                    "generate-cli-skeleton" => Some(Nargs::Optional),
+                    "max-items" | "page-size" | "starting-token" if paginated => Some(Nargs::One),
+                    _ => None,
+                })
+        });
+        let options = options.map_err(|name| {
+            if matches!(name.as_str(), "max-items" | "page-size" | "starting-token") {
+                return ParseError::NotPaginated {
+                    option: name.clone(),
+                    command: shown.clone(),
+                };
+            }
+            ParseError::UnknownParameter {
+                suggestions: closest(&name, args.iter().map(|a| a.cli_name.as_str())).into_iter().map(str::to_owned).collect(),
+                parameter: name,
+                command: shown.clone(),
+            }
+        })?;
+        // The CLI's per-command options (pagination, `--cli-input-json`).
+        let (standard, options): (Vec<_>, Vec<_>) = options.into_iter().partition(|(name, _)| {
+            PER_COMMAND.contains(&name.as_str())
+                && !args.iter().any(|a| a.cli_name == *name)
+                && !operation.extra_arguments.iter().any(|a| a.name == *name)
+        });
+        for (name, values) in standard {
+            let value = values.into_iter().next().map(|w| w.text);
+            if value.is_none() && name != "generate-cli-skeleton" {
+                return Err(ParseError::MissingValue(name));
+            }
+            set_global(&mut global, &name, value, context.working_dir, &mut files)?;
+        }
+        // Options the CLI adds to the command are kept as written; the
+        // executor gives them the CLI's meaning.
+        let (extra, options): (Vec<_>, Vec<_>) = options
+            .into_iter()
+            .partition(|(name, _)| !args.iter().any(|a| a.cli_name == *name));
+        let missing: Vec<String> = operation
+            .extra_arguments
+            .iter()
+            .filter(|a| a.required && !a.positional && !extra.iter().any(|(n, _)| *n == a.name))
+            .map(|a| format!("--{}", a.name))
+            .collect();
+        if !missing.is_empty() && global.other.iter().all(|(n, _)| n != "cli-input-json") {
+            return Err(ParseError::MissingRequired { command: shown, missing });
+        }
+        let mut positionals = positionals.into_iter();
+        let outfile_path = if outfile {
+            Some(positionals.next().ok_or_else(|| ParseError::MissingOutfile(shown.clone()))?)
+        } else {
+            None
+        };
+        if let Some(extra) = positionals.next() {
+            return Err(ParseError::UnexpectedWord {
+                word: extra.text,
+                after: shown.clone(),
+            });
+        }
+        let cli_input = self.cli_input(&global, &mut files)?;
+        let mut parameters = arguments::read(&service, operation, options, cli_input, &mut files, &shown)?;
+        for (name, values) in extra {
+            let value = match values.len() {
+                0 => Value::Bool(true),
+                1 => Value::String(values[0].text.clone()),
+                _ => Value::Array(values.iter().map(|w| Value::String(w.text.clone())).collect()),
+            };
+            parameters.push(Parameter {
+                api_name: name.clone(),
+                cli_name: name,
+                value,
+                shape: ShapeKind::Unknown,
+            });
+        }
+        if let Some(path) = &outfile_path {
+            files.record("outfile", &path.text, FileAccess::Write)?;
+        }
+        Ok(ParsedCommand {
+            cli_service: service_name,
+            cli_operation: operation_name,
+            cli_subcommand: waiter.clone(),
+            api_service: Some(service.api_name.clone()),
+            api_operation: Some(operation.name.clone()),
+            is_customization: waiter.is_some(),
+            parameters,
+            positionals: outfile_path.into_iter().map(|w| w.text).collect(),
+            global,
+            files: files.files,
+        })
+    }
+
+    /// The members given by `--cli-input-json`, read and checked.
+    fn cli_input(&self, global: &GlobalOptions, files: &mut FileReader<'_>) -> Result<Option<Map<String, Value>>, ParseError> {
+        let Some((option, Some(value))) = global
+            .other
+            .iter()
+            .find(|(name, _)| name == "cli-input-json" || name == "cli-input-yaml")
+        else {
+            return Ok(None);
+        };
+        if option == "cli-input-yaml" {
+            return Err(ParseError::BadValue {
+                option: option.clone(),
+                value: value.clone(),
+                expected: "JSON: this server reads `--cli-input-json`; convert the YAML to JSON".to_owned(),
+            });
+        }
+        let loaded = files.load(option, value)?;
+        let text = loaded.as_text();
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) => Ok(Some(map)),
+            Ok(_) => Err(ParseError::BadValue {
+                option: option.clone(),
+                value: value.clone(),
+                expected: "a JSON object of the operation's input members".to_owned(),
+            }),
+            Err(e) => Err(ParseError::BadValue {
+                option: option.clone(),
+                value: value.clone(),
+                expected: format!("a JSON object ({e})"),
+            }),
+        }
+    }
+
+    /// A command the CLI implements itself, read with its own options.
+    fn custom(
+        &self,
+        command: &CliCommand,
+        service: String,
+        operation: String,
+        rest: Vec<Word>,
+        global: GlobalOptions,
+        mut files: FileReader<'_>,
+    ) -> Result<ParsedCommand, ParseError> {
+        let (command, subcommand, rest) = if command.subcommands.is_empty() {
+            (command, None, rest)
+        } else {
+            let mut rest = rest.into_iter();
+            let word = rest.next().ok_or_else(|| ParseError::MissingOperation(format!("{service} {operation}").trim().to_owned()))?;
+            match command.subcommands.iter().find(|c| c.name == word.text) {
+                Some(sub) => (sub, Some(word.text), rest.collect()),
+                None => {
+                    return Err(ParseError::UnknownOperation {
+                        service: format!("{service} {operation}").trim().to_owned(),
+                        operation: word.text.clone(),
+                        suggestions: closest(&word.text, command.subcommands.iter().map(|c| c.name.as_str()))
+                            .into_iter()
+                            .map(str::to_owned)
+                            .collect(),
+                    });
+                }
+            }
+        };
+        let shown = [Some("aws"), Some(service.as_str()), Some(operation.as_str()).filter(|o| !o.is_empty()), subcommand.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let options_of = |name: &str| -> Option<Nargs> {
+            command.args.iter().find(|a| !a.positional && a.name == name).map(nargs)
+        };
+        let (options, positionals) = group(&rest, options_of);
+        let options = options.map_err(|name| ParseError::UnknownParameter {
+            suggestions: closest(&name, command.args.iter().filter(|a| !a.positional).map(|a| a.name.as_str()))
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            parameter: name,
+            command: shown.clone(),
+        })?;
+        let declared: Vec<&CliArg> = command.args.iter().filter(|a| a.positional).collect();
+        let mut positional_values = Vec::new();
+        let mut words = positionals.into_iter().peekable();
+        for arg in &declared {
+            let want = nargs(arg);
+            let (least, most) = match want {
+                Nargs::Zero => (0, 0),
+                Nargs::One => (1, 1),
+                Nargs::Optional => (0, 1),
+                Nargs::Exactly(n) => (n, n),
+                Nargs::OneOrMore => (1, usize::MAX),
+                Nargs::ZeroOrMore => (0, usize::MAX),
+            };
+            let mut taken = Vec::new();
+            while taken.len() < most
+                && let Some(w) = words.next()
+            {
+                taken.push(w);
+            }
+            if taken.len() < least {
+                return Err(ParseError::MissingPositional { argument: arg.name.clone(), command: shown.clone() });
+            }
+            if !taken.is_empty() {
+                positional_values.push((arg.name.clone(), taken));
+            }
+        }
+        if let Some(extra) = words.next() {
+            return Err(ParseError::UnexpectedWord { word: extra.text, after: shown });
+        }
+        for (name, values) in &options {
+            let want = command.args.iter().find(|a| a.name == *name).map(nargs);
+            let short = match want {
+                Some(Nargs::One) | Some(Nargs::OneOrMore) => values.is_empty(),
+                Some(Nargs::Exactly(n)) => values.len() < n,
+                _ => false,
+            };
+            if short {
+                return Err(ParseError::MissingValue(name.clone()));
+            }
+        }
+        for arg in command.args.iter().filter(|a| a.required && !a.positional) {
+            if !options.iter().any(|(n, _)| *n == arg.name) {
+                return Err(ParseError::MissingRequired { command: shown, missing: vec![format!("--{}", arg.name)] });
+            }
+        }
+        let mut parameters = Vec::new();
+        for (name, values) in options.into_iter().chain(positional_values.clone()) {
+            if let Some(arg) = command.args.iter().find(|a| a.name == name)
+                && !arg.choices.is_empty()
+                && let Some(bad) = values.iter().find(|v| !arg.choices.contains(&v.text))
+            {
+                return Err(ParseError::BadValue {
+                    option: name,
+                    value: bad.text.clone(),
+                    expected: format!("one of {}", arg.choices.join(", ")),
+                });
+            }
+            let value = match values.len() {
+                0 => Value::Bool(true),
+                1 => Value::String(values[0].text.clone()),
+                _ => Value::Array(values.iter().map(|w| Value::String(w.text.clone())).collect()),
+            };
+            parameters.push(Parameter {
+                api_name: name.clone(),
+                cli_name: name,
+                value,
+                shape: ShapeKind::Unknown,
+            });
+        }
+        let positionals: Vec<String> = positional_values.into_iter().flat_map(|(_, ws)| ws.into_iter().map(|w| w.text)).collect();
+        local_positionals(&service, &operation, &positionals, &mut files)?;
+        for p in &parameters {
+            if let Value::String(text) = &p.value
+                && let Some(path) = local_reference(text)
+            {
+                files.record(&p.cli_name, path, FileAccess::Read)?;
+            }
+        }
+        Ok(ParsedCommand {
+            cli_service: service,
+            cli_operation: operation,
+            cli_subcommand: subcommand,
+            api_service: None,
+            api_operation: None,
+            is_customization: true,
+            parameters,
+            positionals,
+            global,
+            files: files.files,
+        })
+    }
+}
+
+/// How many words an option or positional argument takes, as argparse's
+/// `nargs` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Nargs {
+    Zero,
+    One,
+    Optional,
+    Exactly(usize),
+    OneOrMore,
+    ZeroOrMore,
+}
+
+fn nargs(arg: &CliArg) -> Nargs {
+    match arg.nargs.as_deref() {
+        None | Some("1") => Nargs::One,
+        Some("0") => Nargs::Zero,
+        Some("?") => Nargs::Optional,
+        Some("+") => Nargs::OneOrMore,
+        Some("*") => Nargs::ZeroOrMore,
+        Some(n) => n.parse().map(Nargs::Exactly).unwrap_or(Nargs::One),
+    }
+}
+
+type Options = Vec<(String, Vec<Word>)>;
+
+/// Groups words into options with their values (as `nargs_of` says) and
+/// positional words; an unknown option is returned as the error.
+fn group(words: &[Word], nargs_of: impl Fn(&str) -> Option<Nargs>) -> (Result<Options, String>, Vec<Word>) {
+    let mut options = Vec::new();
+    let mut positionals = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let word = &words[i];
+        i += 1;
+        let Some(option) = word.text.strip_prefix("--") else {
+            positionals.push(word.clone());
+            continue;
+        };
+        let (name, inline) = match option.split_once('=') {
+            Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
+            None => (option.to_owned(), None),
+        };
+        let Some(nargs) = nargs_of(&name) else {
+            return (Err(name), positionals);
+        };
         let mut values = Vec::new();
         if let Some(v) = inline {
-            values.push(Word {
-                text: v,
-                quoted: true,
-                start: word.start,
-            });
-        } else if !(is_s3 && S3_FLAGS.contains(&option.as_str())) {
-            while let Some(w) = words.next_if(|w| !w.text.starts_with("--")) {
-                if w.text == "aws" && !w.quoted {
-                    return Err(ParseError::SecondAws(w.start));
-                }
-                values.push(w);
-                if is_s3 {
-                    break;
-                }
+            values.push(Word { text: v, quoted: true, start: word.start });
+        } else {
+            let most = match nargs {
+                Nargs::Zero => 0,
+                Nargs::One | Nargs::Optional => 1,
+                Nargs::Exactly(n) => n,
+                Nargs::OneOrMore | Nargs::ZeroOrMore => usize::MAX,
+            };
+            while values.len() < most
+                && let Some(next) = words.get(i).filter(|w| !w.text.starts_with("--"))
+            {
+                values.push(next.clone());
+                i += 1;
             }
         }
-        options.push((option, values));
+        options.push((name, values));
     }
-    let mut names = names.into_iter();
-    let service = names.next().ok_or(ParseError::MissingService)?.text;
-    let operation = names
-        .next()
-        .ok_or_else(|| ParseError::MissingOperation(service.clone()))?
-        .text;
-    let mut positionals: Vec<String> = names.map(|w| w.text).collect();
-    let cli_subcommand = if operation == "wait" {
-        if positionals.is_empty() {
-            return Err(ParseError::MissingWaiter(service));
-        }
-        Some(positionals.remove(0))
-    } else {
-        None
+    (Ok(options), positionals)
+}
+
+/// Whether the operation's output is a streaming blob, which the CLI writes
+/// to a file named by a positional argument.
+fn streaming_output(service: &Service, operation: &Operation) -> bool {
+    let Some(output) = operation.output.and_then(|id| service.shapes.get(id as usize)) else {
+        return false;
     };
-    let is_customization = service == "s3" || cli_subcommand.is_some();
-    let mut parameters = Vec::new();
-    for (name, values) in options {
-        for value in &values {
-            if let Some(path) = local_reference(&value.text) {
-                files.push(local_file(&name, path, FileAccess::Read, working_dir)?);
-            }
-        }
-        parameters.push(Parameter {
-            api_name: pascal_case(&name),
-            cli_name: name,
-            value: value_of(values),
-            shape: ShapeKind::Unknown,
-        });
-    }
-    local_positionals(&service, &operation, &positionals, working_dir, &mut files)?;
-    Ok(ParsedCommand {
-        cli_service: service,
-        cli_operation: operation,
-        cli_subcommand,
-        api_service: None,
-        api_operation: None,
-        is_customization,
-        parameters,
-        positionals,
-        global,
-        files,
-    })
+    let Some(payload) = &output.payload else {
+        return false;
+    };
+    output
+        .members
+        .iter()
+        .find(|m| &m.name == payload)
+        .and_then(|m| service.shapes.get(m.shape as usize).map(|s| (m, s)))
+        .is_some_and(|(m, s)| s.kind == ShapeType::Blob && (s.streaming || m.streaming))
 }
 
 fn set_global(
     global: &mut GlobalOptions,
     option: &str,
     value: Option<String>,
-    working_dir: &Path,
-    files: &mut Vec<LocalFile>,
+    _working_dir: &Path,
+    files: &mut FileReader<'_>,
 ) -> Result<(), ParseError> {
     let number = |value: &Option<String>, min: u32| -> Result<Option<u32>, ParseError> {
         let text = value.clone().unwrap_or_default();
@@ -240,7 +662,7 @@ fn set_global(
         "debug" => global.debug = true,
         "ca-bundle" => {
             if let Some(path) = &value {
-                files.push(local_file(option, path, FileAccess::Read, working_dir)?);
+                files.record(option, path, FileAccess::Read)?;
             }
             global.ca_bundle = value;
         }
@@ -250,9 +672,6 @@ fn set_global(
         "page-size" => global.page_size = number(&value, 1)?,
         "starting-token" => global.starting_token = value,
         "cli-input-json" | "cli-input-yaml" => {
-            if let Some(path) = value.as_deref().and_then(local_reference) {
-                files.push(local_file(option, path, FileAccess::Read, working_dir)?);
-            }
             global.cli_input = true;
             global.other.push((option.to_owned(), value));
         }
@@ -273,171 +692,15 @@ fn local_reference(value: &str) -> Option<&str> {
         .or_else(|| value.strip_prefix("fileb://"))
 }
 
-fn local_file(
-    parameter: &str,
-    written: &str,
-    access: FileAccess,
-    working_dir: &Path,
-) -> Result<LocalFile, ParseError> {
-    if written == "-" {
-        return Err(ParseError::BadPath {
-            path: written.to_owned(),
-            reason:
-                "`-` means standard input or output, and this server has no terminal; name a file"
-                    .to_owned(),
-        });
-    }
-    let (absolute, resolved, exists) =
-        super::resolve_path(written, working_dir).map_err(|reason| ParseError::BadPath {
-            path: written.to_owned(),
-            reason,
-        })?;
-    Ok(LocalFile {
-        parameter: parameter.to_owned(),
-        written: written.to_owned(),
-        absolute,
-        resolved,
-        access,
-        exists,
-    })
-}
-
-/// The local side of `s3 cp/mv/sync` (source read, destination written), and
-/// the output file of an API command (`s3api get-object ... OUTFILE`).
-fn local_positionals(
-    service: &str,
-    operation: &str,
-    positionals: &[String],
-    working_dir: &Path,
-    files: &mut Vec<LocalFile>,
-) -> Result<(), ParseError> {
-    let is_local = |p: &str| !p.starts_with("s3://");
-    if service == "s3" {
-        if matches!(operation, "cp" | "mv" | "sync") {
-            for (i, path) in positionals.iter().enumerate().take(2) {
-                if is_local(path) {
-                    let (parameter, access) = if i == 0 {
-                        ("source", FileAccess::Read)
-                    } else {
-                        ("destination", FileAccess::Write)
-                    };
-                    files.push(local_file(parameter, path, access, working_dir)?);
-                }
+/// The local side of `s3 cp/mv/sync` (source read, destination written).
+fn local_positionals(service: &str, operation: &str, positionals: &[String], files: &mut FileReader<'_>) -> Result<(), ParseError> {
+    if service == "s3" && matches!(operation, "cp" | "mv" | "sync") {
+        for (i, path) in positionals.iter().enumerate().take(2) {
+            if !path.starts_with("s3://") {
+                let (parameter, access) = if i == 0 { ("source", FileAccess::Read) } else { ("destination", FileAccess::Write) };
+                files.record(parameter, path, access)?;
             }
-        }
-        return Ok(());
-    }
-    if operation != "wait" {
-        for path in positionals {
-            files.push(local_file("outfile", path, FileAccess::Write, working_dir)?);
         }
     }
     Ok(())
-}
-
-fn value_of(mut values: Vec<Word>) -> Value {
-    match values.len() {
-        0 => Value::Bool(true),
-        1 => {
-            let word = values.remove(0);
-            let text = word.text.trim_start();
-            if (text.starts_with('{') || text.starts_with('['))
-                && let Ok(json) = serde_json::from_str(&word.text)
-            {
-                return json;
-            }
-            Value::String(word.text)
-        }
-        _ => Value::Array(values.into_iter().map(|w| Value::String(w.text)).collect()),
-    }
-}
-
-/// `instance-ids` → `InstanceIds`.
-fn pascal_case(kebab: &str) -> String {
-    kebab
-        .split('-')
-        .map(|part| {
-            let mut chars = part.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn ok(line: &str) -> ParsedCommand {
-        parse(line, Path::new("/work")).unwrap()
-    }
-
-    #[test]
-    fn services_operations_and_globals_anywhere() {
-        let c = ok(
-            "aws --region eu-west-1 ec2 describe-instances --instance-ids i-1 i-2 --output text --debug",
-        );
-        assert_eq!(
-            (c.cli_service.as_str(), c.cli_operation.as_str()),
-            ("ec2", "describe-instances")
-        );
-        assert_eq!(c.global.region.as_deref(), Some("eu-west-1"));
-        assert_eq!(c.global.output.as_deref(), Some("text"));
-        assert!(c.global.debug);
-        assert_eq!(c.parameters[0].value, json!(["i-1", "i-2"]));
-        assert_eq!(c.parameters[0].api_name, "InstanceIds");
-    }
-
-    #[test]
-    fn values_json_flags_and_equals() {
-        let c = ok(
-            r#"aws dynamodb put-item --table-name=t --item '{"k":{"S":"v"}}' --return-consumed-capacity"#,
-        );
-        assert_eq!(c.parameters[0].value, json!("t"));
-        assert_eq!(c.parameters[1].value, json!({"k": {"S": "v"}}));
-        assert_eq!(c.parameters[2].value, json!(true));
-    }
-
-    #[test]
-    fn files_are_recorded_with_their_access() {
-        let c = ok("aws s3 cp ./a.txt s3://b/a.txt --recursive");
-        assert_eq!(c.positionals, ["./a.txt", "s3://b/a.txt"]);
-        assert_eq!(c.files.len(), 1);
-        assert_eq!(c.files[0].absolute, Path::new("/work/a.txt"));
-        assert_eq!(c.files[0].access, FileAccess::Read);
-        let c = ok("aws s3 cp s3://b/a.txt /tmp/a.txt");
-        assert_eq!(c.files[0].access, FileAccess::Write);
-        let c = ok("aws iam create-policy --policy-name p --policy-document file://p.json");
-        assert_eq!(c.files[0].parameter, "policy-document");
-        let c = ok("aws ec2 run-instances --cli-input-json file://../in.json");
-        assert!(c.global.cli_input);
-        assert_eq!(c.files[0].absolute, Path::new("/in.json"));
-    }
-
-    #[test]
-    fn waiters() {
-        let c = ok("aws ec2 wait instance-running --instance-ids i-1");
-        assert_eq!(c.cli_subcommand.as_deref(), Some("instance-running"));
-        assert!(c.is_customization);
-    }
-
-    #[test]
-    fn errors_say_what_to_do() {
-        let err = |line: &str| parse(line, Path::new("/work")).unwrap_err().to_string();
-        assert!(err("").contains("empty"));
-        assert!(err("ls -la").contains("must start with `aws`"));
-        assert!(err("'aws' s3 ls").contains("must start with `aws`"));
-        assert!(err("aws").contains("no service"));
-        assert!(err("aws s3").contains("`aws s3 <operation>`"));
-        assert!(err("aws s3 ls aws s3 rb s3://x").contains("second `aws`"));
-        assert!(err("aws s3 ls --region").contains("`--region` needs a value"));
-        assert!(err("aws s3 ls --output xml").contains("one of json"));
-        assert!(err("aws s3 ls --max-items 0").contains("at least 1"));
-        assert!(err("aws s3 cp - s3://b/k").contains("no terminal"));
-        assert!(err("aws ec2 wait").contains("no waiter"));
-        assert!(err("aws s3 ls help").contains("help"));
-    }
 }

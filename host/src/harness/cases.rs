@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{Outcome, judge};
+use crate::command::Parser;
 use crate::policy::{LoadOptions, PolicySet, RequestContext};
 
 /// One case file.
@@ -121,6 +122,7 @@ pub enum CaseError {
 /// `N passed, N failed` line.
 pub fn run_cases(
     out: &mut dyn Write,
+    parser: &Parser,
     paths: &[PathBuf],
     options: &LoadOptions,
     filter: Option<&str>,
@@ -175,7 +177,7 @@ pub fn run_cases(
             }
             let context = context_for(&file.context, &case.context, &folder)
                 .map_err(|e| invalid(format!("case `{}`: {e}", case.name)))?;
-            let outcome = judge(policies, &case.command, &context);
+            let outcome = judge(parser, policies, &case.command, &context);
             let problem = mismatch(case, &outcome);
             let result = CaseOutcome {
                 file: path.display().to_string(),

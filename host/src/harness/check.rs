@@ -5,6 +5,7 @@ use std::io::Write;
 use serde_json::{Map, Value, json};
 
 use super::{Outcome, judge};
+use crate::command::Parser;
 use crate::policy::{PolicySet, RequestContext};
 
 /// How outcomes are printed.
@@ -19,12 +20,13 @@ pub enum Format {
 /// Judges one line and prints the outcome.
 pub fn check_line(
     out: &mut dyn Write,
+    parser: &Parser,
     policies: &PolicySet,
     line: &str,
     context: &RequestContext,
     format: Format,
 ) -> std::io::Result<Outcome> {
-    let outcome = judge(policies, line, context);
+    let outcome = judge(parser, policies, line, context);
     write_outcome(out, &outcome, format)?;
     Ok(outcome)
 }

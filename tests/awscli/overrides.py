@@ -1,0 +1,166 @@
+"""Reads how the real AWS CLI names and shapes its commands, for the Rust
+command table generator: writes `host/data/cli-overrides.json`.
+
+The generator names everything with botocore's rule (`xform_name`) and the
+exceptions botocore lists. This script records only where the CLI differs
+from that rule, as seen in the CLI's own command table (`dump_cli.py`):
+renamed services, renamed or hidden commands, renamed, hidden or
+no-longer-required options, options the CLI adds to API commands, and the
+commands the CLI implements itself with their options.
+
+Run (the venv has `pip install awscli==1.46.3`):
+
+    venv/bin/python tests/awscli/dump_cli.py > dump.jsonl
+    venv/bin/python tests/awscli/overrides.py dump.jsonl > host/data/cli-overrides.json
+"""
+
+import json
+import sys
+
+import awscli
+from awscli.botocore import xform_name
+from awscli.botocore.session import Session
+
+# Options every API command has, handled by the parser itself.
+STANDARD = {
+    "cli-input-json",
+    "cli-input-yaml",
+    "generate-cli-skeleton",
+    "starting-token",
+    "page-size",
+    "max-items",
+    "outfile",
+}
+
+
+def nargs(value):
+    if value is None:
+        return None
+    return str(value)
+
+
+def cli_arg(arg):
+    out = {"name": arg["name"]}
+    if arg.get("positional"):
+        out["positional"] = True
+    n = nargs(arg.get("nargs"))
+    if n is not None:
+        out["nargs"] = n
+    if arg.get("required"):
+        out["required"] = True
+    if arg.get("choices"):
+        out["choices"] = [str(c) for c in arg["choices"]]
+    return out
+
+
+def command(service, cmd):
+    out = {"service": service, "name": cmd["name"]}
+    args = [cli_arg(a) for a in cmd.get("args", []) if not a.get("hidden") or a.get("positional")]
+    if args:
+        out["args"] = args
+    subs = [command(service, s) for s in cmd.get("subcommands", []) if not s.get("error")]
+    if subs:
+        for s in subs:
+            del s["service"]
+            s["service"] = service
+        out["subcommands"] = subs
+    return out
+
+
+def main():
+    lines = open(sys.argv[1]).read().splitlines()
+    session = Session()
+    result = {
+        "awscli_version": awscli.__version__,
+        "service_renames": {},
+        "service_aliases": {},
+        "operations": {},
+        "arguments": {},
+        "extra_arguments": {},
+        "commands": [],
+    }
+    for line in lines[1:]:
+        entry = json.loads(line)
+        service, botocore_name = entry["service"], entry["botocore"]
+        if botocore_name is None:
+            # A service the CLI implements itself: `s3`, `configure`, ...
+            top = {"service": service, "name": ""}
+            subs = [command(service, c) for c in entry["commands"] if not c.get("error")]
+            for s in subs:
+                result["commands"].append(s)
+            if not subs:
+                result["commands"].append(top)
+            continue
+        if service != botocore_name:
+            names = [json.loads(l)["service"] for l in lines[1:] if json.loads(l)["botocore"] == botocore_name]
+            if botocore_name in names:
+                # Another name for a service the CLI also offers by its own.
+                result["service_aliases"][service] = botocore_name
+                continue
+            result["service_renames"][botocore_name] = service
+        model = session.get_service_model(botocore_name)
+        by_operation = {}
+        for cmd in entry["commands"]:
+            if cmd.get("error"):
+                continue
+            op = cmd.get("operation")
+            if cmd["name"] == "wait":
+                continue
+            if op is None or cmd.get("customization"):
+                result["commands"].append(command(service, cmd))
+                continue
+            by_operation[op] = cmd
+        for op_name in model.operation_names:
+            key = f"{botocore_name}.{op_name}"
+            cmd = by_operation.get(op_name)
+            if cmd is None:
+                result["operations"][key] = {"hidden": True}
+                continue
+            if cmd["name"] != xform_name(op_name, "-"):
+                result["operations"][key] = {"cli_name": cmd["name"]}
+            op_model = model.operation_model(op_name)
+            members = op_model.input_shape.members if op_model.input_shape else {}
+            required = set(op_model.input_shape.required_members) if op_model.input_shape else set()
+            by_member = {}
+            for arg in cmd.get("args", []):
+                member = arg.get("member")
+                if member is None:
+                    continue
+                # Booleans appear twice (--x, --no-x): keep the positive one.
+                if member in by_member and arg["name"].startswith("no-"):
+                    continue
+                by_member[member] = arg
+            for member in members:
+                arg = by_member.get(member)
+                akey = f"{key}.{member}"
+                if arg is None:
+                    result["arguments"][akey] = {"hidden": True}
+                    continue
+                over = {}
+                if arg["name"] != xform_name(member, "-"):
+                    over["cli_name"] = arg["name"]
+                if (member in required) != bool(arg.get("required")):
+                    over["required"] = bool(arg.get("required"))
+                if over:
+                    result["arguments"][akey] = over
+            extra = [
+                cli_arg(a)
+                for a in cmd.get("args", [])
+                if a.get("member") is None and a["name"] not in STANDARD
+            ]
+            if extra:
+                result["extra_arguments"][key] = extra
+    json.dump(result, sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write("\n")
+    print(
+        f"{len(result['service_renames'])} service renames, "
+        f"{len(result['operations'])} operation overrides, "
+        f"{len(result['arguments'])} argument overrides, "
+        f"{len(result['extra_arguments'])} commands with extra options, "
+        f"{len(result['commands'])} CLI commands",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()
