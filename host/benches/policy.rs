@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use aws_api_mcp::command;
+use aws_api_mcp::command::{ParseContext, Parser};
 use aws_api_mcp::policy::{self, LoadOptions, PolicySet, RequestContext};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -65,7 +65,12 @@ fn main() -> anyhow::Result<()> {
         ..RequestContext::default()
     };
     let line = "aws ec2 describe-instances --region us-west-2 --instance-ids i-0123456789abcdef0 i-0fedcba9876543210 --filters Name=instance-state-name,Values=running --output json";
-    let parsed = command::parse(line, &context.working_dir)?;
+    let parser = Parser::load(None)?;
+    let parse_context = ParseContext {
+        working_dir: &context.working_dir,
+        file_access: context.file_access,
+    };
+    let parsed = parser.parse(line, &parse_context)?;
     for _ in 0..1_000 {
         std::hint::black_box(policies.evaluate(line, &parsed, &context));
     }
@@ -73,12 +78,17 @@ fn main() -> anyhow::Result<()> {
         .map(|_| {
             let start = Instant::now();
             std::hint::black_box(
-                command::parse(std::hint::black_box(line), &context.working_dir).expect("parses"),
+                parser
+                    .parse(std::hint::black_box(line), &parse_context)
+                    .expect("parses"),
             );
             start.elapsed()
         })
         .collect();
-    show("parse one command (structural parser)", parse);
+    show(
+        "parse and type one command against the command table",
+        parse,
+    );
     let evaluate: Vec<Duration> = (0..20_000)
         .map(|_| {
             let start = Instant::now();
@@ -90,7 +100,7 @@ fn main() -> anyhow::Result<()> {
         .collect();
     show("judge one command through all 3 default policies", evaluate);
     let write = "aws iam create-user --user-name bob";
-    let parsed_write = command::parse(write, &context.working_dir)?;
+    let parsed_write = parser.parse(write, &parse_context)?;
     let denied: Vec<Duration> = (0..20_000)
         .map(|_| {
             let start = Instant::now();

@@ -3,6 +3,7 @@
 //! command touches.
 
 mod arguments;
+mod check;
 mod files;
 mod parse;
 mod shorthand;
@@ -190,39 +191,57 @@ pub enum ParseError {
         service: String,
         suggestions: Vec<String>,
     },
-    #[error("`aws {service} {operation}` is not a command{}", did_you_mean(suggestions))]
+    #[error(
+        "`aws {service} {operation}` is not a command{}",
+        did_you_mean(suggestions)
+    )]
     UnknownOperation {
         service: String,
         operation: String,
         suggestions: Vec<String>,
     },
-    #[error("`{waiter}` is not a waiter of `aws {service} wait`{}", did_you_mean(suggestions))]
+    #[error(
+        "`{waiter}` is not a waiter of `aws {service} wait`{}",
+        did_you_mean(suggestions)
+    )]
     UnknownWaiter {
         service: String,
         waiter: String,
         suggestions: Vec<String>,
     },
-    #[error("`--{parameter}` is not a parameter of `{command}`{}", did_you_mean(suggestions))]
+    #[error(
+        "`--{parameter}` is not a parameter of `{command}`{}",
+        did_you_mean(suggestions)
+    )]
     UnknownParameter {
         parameter: String,
         command: String,
         suggestions: Vec<String>,
     },
     #[error("`{command}` is missing required parameters: {}", missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "))]
-    MissingRequired { command: String, missing: Vec<String> },
+    MissingRequired {
+        command: String,
+        missing: Vec<String>,
+    },
     #[error("`{command}` needs its `{argument}` argument")]
     MissingPositional { argument: String, command: String },
-    #[error("`{0}` writes its output to a file: add the file name after the parameters, such as `out.bin`")]
+    #[error(
+        "`{0}` writes its output to a file: add the file name after the parameters, such as `out.bin`"
+    )]
     MissingOutfile(String),
-    #[error("`--{0}` is given twice; give it once (lists take several values after one `--{0}`)")]
-    Repeated(String),
-    #[error("unexpected `{word}` after `{after}`: a parameter takes one value unless it is a list; quote values that contain spaces")]
+    #[error(
+        "unexpected `{word}` after `{after}`: a parameter takes one value unless it is a list; quote values that contain spaces"
+    )]
     UnexpectedWord { word: String, after: String },
     #[error("`--{option}` works only with commands that page, and `{command}` does not")]
     NotPaginated { option: String, command: String },
-    #[error("`--{option}` is not valid shorthand: {message}; write `Key=Value,Key2=Value2`, or JSON")]
+    #[error(
+        "`--{option}` is not valid shorthand: {message}; write `Key=Value,Key2=Value2`, or JSON"
+    )]
     Shorthand { option: String, message: String },
-    #[error("`--{parameter}` names `{path}`, which resolves to `{resolved}` and cannot be read: {rule}")]
+    #[error(
+        "`--{parameter}` names `{path}`, which resolves to `{resolved}` and cannot be read: {rule}"
+    )]
     FileAccess {
         parameter: String,
         path: String,
@@ -231,6 +250,11 @@ pub enum ParseError {
     },
     #[error("the command table cannot be read: {0}")]
     Model(String),
+    #[error("`{command}` cannot be sent as written: {}", problems.join("; "))]
+    Invalid {
+        command: String,
+        problems: Vec<String>,
+    },
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
@@ -239,7 +263,10 @@ fn did_you_mean(suggestions: &[String]) -> String {
         [one] => format!("; did you mean `{one}`?"),
         many => format!(
             "; did you mean one of {}?",
-            many.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }

@@ -26,7 +26,12 @@ pub struct Outcome {
 }
 
 /// Parses `line` and asks the policies about it.
-pub fn judge(parser: &Parser, policies: &PolicySet, line: &str, context: &RequestContext) -> Outcome {
+pub fn judge(
+    parser: &Parser,
+    policies: &PolicySet,
+    line: &str,
+    context: &RequestContext,
+) -> Outcome {
     let parse_context = ParseContext {
         working_dir: &context.working_dir,
         file_access: context.file_access,

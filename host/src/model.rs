@@ -47,7 +47,9 @@ pub enum ModelError {
     Encode(String),
     #[error("the CLI overrides are not valid: {0}")]
     Overrides(String),
-    #[error("this build has no embedded models: generate them with `aws-api-mcp models build --botocore DIR` and set AWS_API_MCP_MODELS_DIR")]
+    #[error(
+        "this build has no embedded models: generate them with `aws-api-mcp models build --botocore DIR` and set AWS_API_MCP_MODELS_DIR"
+    )]
     NoEmbedded,
 }
 

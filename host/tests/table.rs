@@ -22,7 +22,8 @@ fn sample(service: &Service, shape: ShapeId, depth: usize) -> Value {
                 for m in s.members.iter().filter(|m| m.required) {
                     map.insert(m.name.clone(), sample(service, m.shape, depth + 1));
                 }
-                if s.union && map.is_empty()
+                if s.union
+                    && map.is_empty()
                     && let Some(m) = s.members.first()
                 {
                     map.insert(m.name.clone(), sample(service, m.shape, depth + 1));
@@ -30,15 +31,27 @@ fn sample(service: &Service, shape: ShapeId, depth: usize) -> Value {
             }
             Value::Object(map)
         }
-        ShapeType::List => json!([]),
+        ShapeType::List => {
+            let n = s.min.unwrap_or(0.0) as usize;
+            let item = s
+                .member
+                .as_ref()
+                .map(|m| sample(service, m.shape, depth + 1))
+                .unwrap_or(json!("x"));
+            Value::Array(vec![item; n])
+        }
         ShapeType::Map => json!({}),
-        ShapeType::Integer | ShapeType::Long | ShapeType::BigInteger => json!(1),
-        ShapeType::Float | ShapeType::Double | ShapeType::BigDecimal => json!(1.5),
+        ShapeType::Integer | ShapeType::Long | ShapeType::BigInteger => {
+            json!(s.min.unwrap_or(1.0).max(1.0) as i64)
+        }
+        ShapeType::Float | ShapeType::Double | ShapeType::BigDecimal => {
+            json!(s.min.unwrap_or(1.5).max(1.5))
+        }
         ShapeType::Boolean => json!(true),
         ShapeType::Timestamp => json!("2026-01-01T00:00:00Z"),
         _ => match s.enum_values.first() {
             Some(v) => json!(v),
-            None => json!("x"),
+            None => json!("x".repeat(s.min.unwrap_or(1.0).max(1.0) as usize)),
         },
     }
 }
@@ -67,46 +80,71 @@ fn every_operation_parses_with_its_required_parameters() {
             if let Some(input) = operation.input {
                 for member in service.shapes[input as usize].members.iter() {
                     let over = operation.argument_override(&member.name);
-                    if !over.and_then(|o| o.required).unwrap_or(member.required) || over.is_some_and(|o| o.hidden) {
+                    if !over.and_then(|o| o.required).unwrap_or(member.required)
+                        || over.is_some_and(|o| o.hidden)
+                    {
                         continue;
                     }
-                    let cli = over.and_then(|o| o.cli_name.clone()).unwrap_or_else(|| member.cli_name.clone());
+                    let cli = over
+                        .and_then(|o| o.cli_name.clone())
+                        .unwrap_or_else(|| member.cli_name.clone());
                     let shape = &service.shapes[member.shape as usize];
-                    let value = if member.json_value { json!({"k": "v"}) } else { sample(&service, member.shape, 0) };
+                    let header_json = member.json_value
+                        && member.location == Some(aws_api_mcp::model::Location::Header);
+                    let value = if header_json {
+                        json!({"k": "v"})
+                    } else {
+                        sample(&service, member.shape, 0)
+                    };
                     if shape.kind == ShapeType::Blob && (shape.streaming || member.streaming) {
                         line.push_str(&format!(" --{cli} body.bin"));
                         expected.insert(member.name.clone(), json!({"$file": dir.path().canonicalize().unwrap().join("body.bin").display().to_string()}));
                         continue;
                     }
                     let word = match &value {
-                        Value::String(s) if !member.json_value => s.clone(),
+                        Value::String(s) if !header_json => s.clone(),
                         Value::Bool(_) => String::new(),
                         other => other.to_string(),
                     };
                     if shape.kind == ShapeType::Boolean && !shape.document {
                         line.push_str(&format!(" --{cli}"));
                     } else if shape.kind == ShapeType::List {
-                        line.push_str(&format!(" --{cli} '[]'"));
+                        line.push_str(&format!(" --{cli} {}", quote(&value.to_string())));
                     } else {
                         line.push_str(&format!(" --{cli} {}", quote(&word)));
                     }
                     expected.insert(member.name.clone(), value);
                 }
             }
-            for extra in operation.extra_arguments.iter().filter(|a| a.required && !a.positional) {
-                let value = extra.choices.first().cloned().unwrap_or_else(|| "x".to_owned());
+            for extra in operation
+                .extra_arguments
+                .iter()
+                .filter(|a| a.required && !a.positional && a.name != "outfile")
+            {
+                let value = extra
+                    .choices
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "x".to_owned());
                 line.push_str(&format!(" --{} {}", extra.name, quote(&value)));
                 expected.insert(extra.name.clone(), json!(value));
             }
             let outfile = operation.output.is_some_and(|o| {
                 let out = &service.shapes[o as usize];
                 out.payload.as_ref().is_some_and(|p| {
-                    out.members.iter().any(|m| &m.name == p && {
-                        let s = &service.shapes[m.shape as usize];
-                        s.kind == ShapeType::Blob && (s.streaming || m.streaming)
+                    out.members.iter().any(|m| {
+                        &m.name == p && {
+                            let s = &service.shapes[m.shape as usize];
+                            s.kind == ShapeType::Blob && (s.streaming || m.streaming)
+                        }
                     })
                 })
             });
+            let outfile = outfile
+                || operation
+                    .extra_arguments
+                    .iter()
+                    .any(|a| a.positional && a.name == "outfile");
             if outfile {
                 // Before any list option, which would take it as a value.
                 line = line.replacen(
@@ -118,10 +156,20 @@ fn every_operation_parses_with_its_required_parameters() {
             match parser.parse(&line, &context) {
                 Ok(command) => {
                     parsed += 1;
-                    assert_eq!(command.api_operation.as_deref(), Some(operation.name.as_str()), "{line}");
-                    let got: Map<String, Value> = command.parameters.iter().map(|p| (p.api_name.clone(), p.value.clone())).collect();
+                    assert_eq!(
+                        command.api_operation.as_deref(),
+                        Some(operation.name.as_str()),
+                        "{line}"
+                    );
+                    let got: Map<String, Value> = command
+                        .parameters
+                        .iter()
+                        .map(|p| (p.api_name.clone(), p.value.clone()))
+                        .collect();
                     if got != expected {
-                        failures.push(format!("{line}\n    expected {expected:?}\n    got      {got:?}"));
+                        failures.push(format!(
+                            "{line}\n    expected {expected:?}\n    got      {got:?}"
+                        ));
                     }
                 }
                 Err(e) => failures.push(format!("{line}\n    {e}")),
@@ -133,7 +181,12 @@ fn every_operation_parses_with_its_required_parameters() {
         "{} of {} operations failed:\n{}",
         failures.len(),
         parsed + failures.len(),
-        failures.iter().take(30).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(30)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     assert!(parsed > 19_000, "only {parsed} operations");
 }

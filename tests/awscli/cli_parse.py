@@ -61,6 +61,15 @@ config/credentials files and a throw-away HOME, and the CLI's stdin is
 /dev/null (commands that prompt fail immediately).  Subprocess output goes to
 /dev/null; the CLI's own stdout/stderr are captured per command.
 
+Process model: by default the script is a small supervisor that feeds the
+commands to a worker process (this same script with ``--worker``).  The
+worker enforces ``--timeout`` with SIGALRM and exits after a timeout (an
+interrupted command can leave half-imported modules behind); if the worker
+hangs hard or dies, the supervisor reports ``timeout``/``crash`` for that
+command (a dead worker gets one retry) and starts a new worker.  So no
+command can stop the loop.  ``--in-process`` runs everything in one process
+(no restarts).
+
 State: a fresh botocore session and CLI driver is created for every command
 (reusing one driver leaks state between commands: ``--cli-input-json``
 permanently clears the ``required`` flag of cached argument tables, handlers
@@ -75,7 +84,8 @@ Run (needs ``pip install awscli==1.46.3`` in a venv):
     printf '%s\\n' 'aws s3api list-objects-v2 --bucket b' | \\
         /tmp/venv/bin/python tests/awscli/cli_parse.py
 
-Options: ``--timeout SECONDS`` per command (default 20), ``--remote-paramfile
+Options: ``--timeout SECONDS`` per command (default 20; 0 disables it),
+``--in-process`` (see above), ``--remote-paramfile
 {error,literal}`` (default error: report kind remote-paramfile; literal: keep
 the URL as the literal value, like ``cli_follow_urlparam = false``),
 ``--region`` default region (us-east-1), ``--stats`` print timing to stderr.
@@ -102,13 +112,14 @@ import traceback
 # Environment isolation (must happen before awscli/botocore are imported).
 # --------------------------------------------------------------------------
 
-_TMP = tempfile.mkdtemp(prefix='cli-parse-')
-
-
 def _isolate_environment(region):
-    cfg = os.path.join(_TMP, 'config')
-    creds = os.path.join(_TMP, 'credentials')
-    home = os.path.join(_TMP, 'home')
+    import atexit
+    import shutil
+    tmp = tempfile.mkdtemp(prefix='cli-parse-')
+    atexit.register(shutil.rmtree, tmp, True)
+    cfg = os.path.join(tmp, 'config')
+    creds = os.path.join(tmp, 'credentials')
+    home = os.path.join(tmp, 'home')
     os.makedirs(home, exist_ok=True)
     for path in (cfg, creds):
         open(path, 'w').close()
@@ -601,19 +612,34 @@ def run_command(factory, line, timeout):
 # Main loop
 # --------------------------------------------------------------------------
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(
-        description='Run AWS CLI command lines (stdin) through the real '
-                    'CLI parser; print one JSON result per line.')
-    ap.add_argument('--timeout', type=float, default=20.0,
-                    help='seconds per command (default 20)')
-    ap.add_argument('--remote-paramfile', choices=('error', 'literal'),
-                    default='error')
-    ap.add_argument('--region', default='us-east-1')
-    ap.add_argument('--stats', action='store_true',
-                    help='print throughput statistics to stderr')
-    opts = ap.parse_args(argv)
+def _warm_up(factory):
+    """Import everything and build the command table once, outside of any
+    timeout: an alarm firing in the middle of an import would leave a
+    half-initialised module behind for every following command."""
+    import awscli.handlers  # noqa: F401
+    import awscli.customizations.s3.subcommands  # noqa: F401
+    import awscli.customizations.cloudformation.yamlhelper  # noqa: F401
+    import s3transfer.manager  # noqa: F401
+    for line in ('aws sts get-caller-identity', 'aws s3 ls s3://warm-up'):
+        run_command(factory, line, timeout=0)
+    REC.reset()
 
+
+def _encode(rec, line):
+    try:
+        return json.dumps(rec, ensure_ascii=False)
+    except Exception as e:  # pragma: no cover
+        return json.dumps({'command': line, 'ok': False, 'kind': 'crash',
+                           'error': 'json: %s' % e, 'exit': 255})
+
+
+def _is_command(line):
+    return bool(line) and not line.startswith('#')
+
+
+def worker_main(opts):
+    """Run the commands in this process (used by the supervisor, or directly
+    with --in-process)."""
     _isolate_environment(opts.region)
 
     # Keep private handles on the real stdin/stdout/stderr, then point the
@@ -628,9 +654,9 @@ def main(argv=None):
     real_in = io.TextIOWrapper(os.fdopen(in_fd, 'rb'), encoding='utf-8',
                                errors='surrogateescape')
     real_out = io.TextIOWrapper(os.fdopen(out_fd, 'wb'), encoding='utf-8',
-                                line_buffering=True)
+                                errors='surrogateescape', line_buffering=True)
     real_err = io.TextIOWrapper(os.fdopen(err_fd, 'wb'), encoding='utf-8',
-                                line_buffering=True)
+                                errors='replace', line_buffering=True)
     sys.stdin = io.TextIOWrapper(open(os.devnull, 'rb'), encoding='utf-8')
     sys.stdout = sys.__stdout__ = real_err  # stray prints -> stderr
     sys.stderr = sys.__stderr__ = real_err
@@ -640,34 +666,168 @@ def main(argv=None):
     _install_patches(opts.remote_paramfile)
     signal.signal(signal.SIGALRM, _on_alarm)
     factory = DriverFactory()
+    _warm_up(factory)
 
     n = 0
     start = time.time()
     for raw in real_in:
-        line = raw.rstrip('\r\n')
-        stripped = line.strip()
-        if not stripped or stripped.startswith('#'):
+        line = raw.strip()
+        if not _is_command(line):
             continue
         try:
-            rec = run_command(factory, stripped, opts.timeout)
+            rec = run_command(factory, line, opts.timeout)
         except BaseException as e:  # pragma: no cover - last resort
             if isinstance(e, KeyboardInterrupt):
                 raise
-            rec = {'command': stripped, 'ok': False, 'kind': 'crash',
+            rec = {'command': line, 'ok': False, 'kind': 'crash',
                    'error': '%s: %s' % (type(e).__name__, e), 'exit': 255}
-        try:
-            text = json.dumps(rec, ensure_ascii=False)
-        except Exception as e:  # pragma: no cover
-            text = json.dumps({'command': stripped, 'ok': False, 'kind': 'crash',
-                               'error': 'json: %s' % e, 'exit': 255})
-        real_out.write(text + '\n')
+        real_out.write(_encode(rec, line) + '\n')
         n += 1
+        if rec.get('kind') == 'timeout' and opts.worker:
+            # The interrupted command may have left broken state behind
+            # (half-imported modules, stuck threads): let the supervisor
+            # start a fresh worker.
+            break
     real_out.flush()
-    if opts.stats:
-        elapsed = time.time() - start
-        real_err.write('cli_parse: %d commands in %.1fs (%.1f ms/command)\n' % (
-            n, elapsed, 1000.0 * elapsed / max(n, 1)))
+    if opts.stats and not opts.worker:
+        _print_stats(real_err, n, time.time() - start)
     return 0
+
+
+def _print_stats(stream, n, elapsed):
+    stream.write('cli_parse: %d commands in %.1fs (%.1f ms/command)\n' % (
+        n, elapsed, 1000.0 * elapsed / max(n, 1)))
+    stream.flush()
+
+
+class _Worker:
+    """A `cli_parse.py --worker` child process answering one line at a time."""
+
+    def __init__(self, opts):
+        import subprocess
+        cmd = [sys.executable, os.path.abspath(__file__), '--worker',
+               '--timeout', repr(opts.timeout),
+               '--remote-paramfile', opts.remote_paramfile,
+               '--region', opts.region]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, close_fds=True)
+        self.fd = self.proc.stdout.fileno()
+        self.buf = b''
+
+    def ask(self, line, deadline):
+        """Send one command; return its JSON line, or None if the worker
+        died or did not answer within ``deadline`` seconds."""
+        import select
+        try:
+            self.proc.stdin.write(line.encode('utf-8', 'surrogateescape') + b'\n')
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return None
+        end = time.monotonic() + deadline
+        while b'\n' not in self.buf:
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if ready:
+                chunk = os.read(self.fd, 1 << 16)
+                if not chunk:
+                    return None
+                self.buf += chunk
+        answer, self.buf = self.buf.split(b'\n', 1)
+        return answer.decode('utf-8', 'surrogateescape')
+
+    def close(self, kill=False):
+        try:
+            if kill:
+                self.proc.kill()
+            else:
+                self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except Exception:
+            try:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+            except Exception:
+                pass
+
+
+def supervisor_main(opts):
+    """Feed commands to a worker process; restart it if it hangs or dies."""
+    out = sys.stdout
+    worker = None
+    # The worker enforces opts.timeout itself; the supervisor only steps in
+    # when that fails (hard hang, crash).  Worker start-up takes ~1 s.
+    hard_deadline = opts.timeout + 30.0
+    n = 0
+    start = time.time()
+    try:
+        for raw in sys.stdin:
+            line = raw.strip()
+            if not _is_command(line):
+                continue
+            for attempt in (1, 2):
+                if worker is None:
+                    worker = _Worker(opts)
+                answer = worker.ask(line, hard_deadline)
+                if answer is not None or worker.proc.poll() is None:
+                    break
+                # The worker died (maybe killed by something else): retry the
+                # command once on a fresh worker before blaming it.
+                if attempt == 1:
+                    worker.close(kill=True)
+                    worker = None
+            if answer is None:
+                rc = worker.proc.poll()
+                worker.close(kill=True)
+                worker = None
+                if rc is None:
+                    rec = {'command': line, 'ok': False, 'kind': 'timeout',
+                           'error': 'worker did not answer within %ss' % hard_deadline,
+                           'exit': 255}
+                else:
+                    rec = {'command': line, 'ok': False, 'kind': 'crash',
+                           'error': 'worker process died (exit %s)' % rc,
+                           'exit': 255}
+                answer = _encode(rec, line)
+            else:
+                try:
+                    kind = json.loads(answer).get('kind')
+                except ValueError:
+                    kind = None
+                if kind == 'timeout':
+                    worker.close(kill=True)
+                    worker = None
+            out.write(answer + '\n')
+            out.flush()
+            n += 1
+    finally:
+        if worker is not None:
+            worker.close()
+    if opts.stats:
+        _print_stats(sys.stderr, n, time.time() - start)
+    return 0
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        description='Run AWS CLI command lines (stdin) through the real '
+                    'CLI parser; print one JSON result per line.')
+    ap.add_argument('--timeout', type=float, default=20.0,
+                    help='seconds per command (default 20)')
+    ap.add_argument('--remote-paramfile', choices=('error', 'literal'),
+                    default='error')
+    ap.add_argument('--region', default='us-east-1')
+    ap.add_argument('--stats', action='store_true',
+                    help='print throughput statistics to stderr')
+    ap.add_argument('--in-process', action='store_true',
+                    help='run the CLI in this process instead of a '
+                         'restartable worker process')
+    ap.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
+    opts = ap.parse_args(argv)
+    if opts.worker or opts.in_process:
+        return worker_main(opts)
+    return supervisor_main(opts)
 
 
 if __name__ == '__main__':

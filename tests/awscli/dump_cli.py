@@ -65,7 +65,10 @@ import traceback
 
 def _isolate_environment():
     """Fake credentials/region and empty config so nothing is read or sent."""
+    import atexit
+    import shutil
     tmp = tempfile.mkdtemp(prefix='dump-cli-')
+    atexit.register(shutil.rmtree, tmp, True)
     cfg = os.path.join(tmp, 'config')
     creds = os.path.join(tmp, 'credentials')
     for path in (cfg, creds):

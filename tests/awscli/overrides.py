@@ -29,7 +29,6 @@ STANDARD = {
     "starting-token",
     "page-size",
     "max-items",
-    "outfile",
 }
 
 
@@ -55,7 +54,7 @@ def cli_arg(arg):
 
 def command(service, cmd):
     out = {"service": service, "name": cmd["name"]}
-    args = [cli_arg(a) for a in cmd.get("args", []) if not a.get("hidden") or a.get("positional")]
+    args = [cli_arg(a) for a in cmd.get("args", [])]
     if args:
         out["args"] = args
     subs = [command(service, s) for s in cmd.get("subcommands", []) if not s.get("error")]
@@ -124,29 +123,48 @@ def main():
             by_member = {}
             for arg in cmd.get("args", []):
                 member = arg.get("member")
-                if member is None:
+                if member is None or member not in members:
                     continue
-                # Booleans appear twice (--x, --no-x): keep the positive one.
-                if member in by_member and arg["name"].startswith("no-"):
-                    continue
-                by_member[member] = arg
+                by_member.setdefault(member, []).append(arg)
             for member in members:
-                arg = by_member.get(member)
+                args = by_member.get(member)
                 akey = f"{key}.{member}"
-                if arg is None:
+                if not args:
                     result["arguments"][akey] = {"hidden": True}
                     continue
+                default = xform_name(member, "-")
+                # The primary option: the rule's name if the CLI has it, else
+                # the first positive one.
+                positive = [a for a in args if not a.get("negates")]
+                primary = next((a for a in args if a["name"] == default), (positive or args)[0])
                 over = {}
-                if arg["name"] != xform_name(member, "-"):
-                    over["cli_name"] = arg["name"]
-                if (member in required) != bool(arg.get("required")):
-                    over["required"] = bool(arg.get("required"))
+                if primary["name"] != default:
+                    over["cli_name"] = primary["name"]
+                if (member in required) != bool(primary.get("required")):
+                    over["required"] = bool(primary.get("required"))
+                is_bool = members[member].type_name == "boolean"
+                aliases = []
+                for a in args:
+                    if a is primary:
+                        continue
+                    if is_bool and a["name"] == "no-" + primary["name"]:
+                        continue
+                    alias = {"name": a["name"]}
+                    if a.get("negates"):
+                        alias["negative"] = True
+                    if a.get("nargs") is not None:
+                        alias["nargs"] = str(a["nargs"])
+                    aliases.append(alias)
+                if aliases:
+                    over["aliases"] = aliases
+                if not is_bool and primary.get("nargs") in (0, "?"):
+                    over["nargs"] = str(primary["nargs"])
                 if over:
                     result["arguments"][akey] = over
             extra = [
                 cli_arg(a)
                 for a in cmd.get("args", [])
-                if a.get("member") is None and a["name"] not in STANDARD
+                if (a.get("member") is None or a.get("member") not in members) and a["name"] not in STANDARD
             ]
             if extra:
                 result["extra_arguments"][key] = extra

@@ -9,8 +9,8 @@ use super::files::FileReader;
 use super::shorthand;
 use super::split::Word;
 use super::suggest::closest;
-use super::{ParseError, Parameter, ShapeKind};
-use crate::model::{Member, Operation, Service, ShapeId, ShapeType};
+use super::{Parameter, ParseError, ShapeKind};
+use crate::model::{Location, Member, Operation, Service, ShapeId, ShapeType};
 
 /// One option of an operation.
 #[derive(Debug, Clone)]
@@ -23,12 +23,20 @@ pub struct Arg<'a> {
     pub negative: bool,
     /// The CLI requires it.
     pub required: bool,
+    /// A flag (no value) although the member is not a boolean: an attribute
+    /// structure such as `--source-dest-check`.
+    pub flag: bool,
+    /// One optional value.
+    pub optional: bool,
 }
 
 /// The options of `operation`: every input member the CLI shows, booleans
 /// twice (`--x`, `--no-x`).
 pub fn table<'a>(service: &'a Service, operation: &'a Operation) -> Vec<Arg<'a>> {
-    let Some(input) = operation.input.and_then(|id| service.shapes.get(id as usize)) else {
+    let Some(input) = operation
+        .input
+        .and_then(|id| service.shapes.get(id as usize))
+    else {
         return Vec::new();
     };
     let mut args = Vec::new();
@@ -47,14 +55,29 @@ pub fn table<'a>(service: &'a Service, operation: &'a Operation) -> Vec<Arg<'a>>
                 member,
                 negative: true,
                 required: false,
+                flag: false,
+                optional: false,
             });
         }
+        let nargs = over.and_then(|o| o.nargs.as_deref());
         args.push(Arg {
-            cli_name,
+            cli_name: cli_name.clone(),
             member,
             negative: false,
             required,
+            flag: nargs == Some("0"),
+            optional: nargs == Some("?"),
         });
+        for alias in over.map(|o| o.aliases.as_slice()).unwrap_or_default() {
+            args.push(Arg {
+                negative: alias.negative || alias.name == format!("no-{cli_name}"),
+                cli_name: alias.name.clone(),
+                member,
+                required: false,
+                flag: alias.nargs.as_deref() == Some("0"),
+                optional: alias.nargs.as_deref() == Some("?"),
+            });
+        }
     }
     args
 }
@@ -107,14 +130,18 @@ pub fn read(
             return Err(ParseError::UnknownParameter {
                 parameter: name.clone(),
                 command: command.to_owned(),
-                suggestions: closest(&name, names.iter().copied()).into_iter().map(str::to_owned).collect(),
+                suggestions: closest(&name, names.iter().copied())
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
             });
         };
-        if parameters.iter().any(|p| p.api_name == arg.member.name) {
-            return Err(ParseError::Repeated(name));
-        }
+        // As with the CLI, a repeated option's last value wins.
+        parameters.retain(|p| p.api_name != arg.member.name);
         let shape = arg.member.shape;
-        let value = if kind(service, shape) == ShapeType::Boolean && !is_json_like(service, shape) {
+        let value = if (arg.flag || arg.optional) && words.is_empty() {
+            attribute_flag(service, shape, !arg.negative)
+        } else if kind(service, shape) == ShapeType::Boolean && !is_json_like(service, shape) {
             if let Some(extra) = words.first() {
                 return Err(ParseError::UnexpectedWord {
                     word: extra.text.clone(),
@@ -123,7 +150,7 @@ pub fn read(
             }
             Value::Bool(!arg.negative)
         } else {
-            value(service, arg, &name, words, files)?
+            value(service, operation, arg, &name, words, files)?
         };
         parameters.push(Parameter {
             cli_name: name,
@@ -148,7 +175,11 @@ pub fn read(
                     value: key,
                     expected: format!(
                         "only members of the input of `{command}`: {}",
-                        members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
+                        members
+                            .iter()
+                            .map(|m| m.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 });
             };
@@ -173,16 +204,58 @@ pub fn read(
             });
         }
     }
+    let mut problems = Vec::new();
+    for parameter in &parameters {
+        let member = operation
+            .input
+            .and_then(|id| service.shapes.get(id as usize))
+            .and_then(|s| s.members.iter().find(|m| m.name == parameter.api_name));
+        if let Some(member) = member {
+            let path = format!("--{}", parameter.cli_name);
+            let mut found = Vec::new();
+            super::check::check(service, member.shape, &parameter.value, &path, &mut found);
+            problems.extend(found);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ParseError::Invalid {
+            command: command.to_owned(),
+            problems,
+        });
+    }
     Ok(parameters)
+}
+
+/// The value of an attribute flag: `{"Value": true}` for the attribute
+/// structures EC2 uses, else the boolean.
+fn attribute_flag(service: &Service, shape: ShapeId, on: bool) -> Value {
+    let single_value = service.shapes.get(shape as usize).is_some_and(|s| {
+        s.kind == ShapeType::Structure && s.members.len() == 1 && s.members[0].name == "Value"
+    });
+    if single_value {
+        serde_json::json!({ "Value": on })
+    } else {
+        Value::Bool(on)
+    }
 }
 
 /// A JSON header value or a document: read as JSON even when boolean.
 fn is_json_like(service: &Service, shape: ShapeId) -> bool {
-    service.shapes.get(shape as usize).is_some_and(|s| s.document)
+    service
+        .shapes
+        .get(shape as usize)
+        .is_some_and(|s| s.document)
 }
 
 /// The value of one option from its words.
-fn value(service: &Service, arg: &Arg<'_>, name: &str, words: Vec<Word>, files: &mut FileReader) -> Result<Value, ParseError> {
+fn value(
+    service: &Service,
+    operation: &Operation,
+    arg: &Arg<'_>,
+    name: &str,
+    words: Vec<Word>,
+    files: &mut FileReader,
+) -> Result<Value, ParseError> {
     let shape = arg.member.shape;
     let s = &service.shapes[shape as usize];
     let bad = |value: &str, expected: String| ParseError::BadValue {
@@ -190,10 +263,14 @@ fn value(service: &Service, arg: &Arg<'_>, name: &str, words: Vec<Word>, files: 
         value: value.to_owned(),
         expected,
     };
+    let is_list = s.kind == ShapeType::List;
     if words.is_empty() {
+        // A list option with no value is an empty list, as in the CLI.
+        if is_list {
+            return Ok(Value::Array(Vec::new()));
+        }
         return Err(ParseError::MissingValue(name.to_owned()));
     }
-    let is_list = s.kind == ShapeType::List;
     if !is_list && words.len() > 1 {
         return Err(ParseError::UnexpectedWord {
             word: words[1].text.clone(),
@@ -205,7 +282,7 @@ fn value(service: &Service, arg: &Arg<'_>, name: &str, words: Vec<Word>, files: 
     for word in &words {
         texts.push(files.load(name, &word.text)?);
     }
-    if arg.member.json_value || s.document {
+    if (arg.member.json_value && arg.member.location == Some(Location::Header)) || s.document {
         let text = texts[0].as_text();
         return serde_json::from_str(text).map_err(|e| bad(text, format!("JSON ({e})")));
     }
@@ -236,9 +313,21 @@ fn value(service: &Service, arg: &Arg<'_>, name: &str, words: Vec<Word>, files: 
             let member = s.member.as_ref().map(|m| m.shape).unwrap_or(shape);
             let first = texts[0].as_text();
             if texts.len() == 1 && first.trim_start().starts_with('[') {
-                return serde_json::from_str(first).map_err(|e| bad(first, format!("a JSON list ({e})")));
+                return serde_json::from_str(first)
+                    .map_err(|e| bad(first, format!("a JSON list ({e})")));
             }
-            let complex = matches!(kind(service, member), ShapeType::Structure | ShapeType::List | ShapeType::Map);
+            let complex = matches!(
+                kind(service, member),
+                ShapeType::Structure | ShapeType::List | ShapeType::Map
+            );
+            if let Some(key) = old_list_case(service, operation, member, name) {
+                return Ok(Value::Array(
+                    texts
+                        .iter()
+                        .map(|t| serde_json::json!({ key: t.as_text() }))
+                        .collect(),
+                ));
+            }
             let mut items = Vec::with_capacity(texts.len());
             for text in &texts {
                 let text = text.as_text();
@@ -272,12 +361,56 @@ fn value(service: &Service, arg: &Arg<'_>, name: &str, words: Vec<Word>, files: 
     }
 }
 
+/// Lists of one-member structures that the CLI still reads the old way,
+/// one bare value per item (`elb register-instances-with-load-balancer
+/// --instances i-1 i-2`): the member to wrap each value in.
+fn old_list_case<'s>(
+    service: &'s Service,
+    operation: &Operation,
+    member: ShapeId,
+    option: &str,
+) -> Option<&'s str> {
+    const CASES: &[(&str, &str, &str)] = &[
+        ("firehose", "put-record-batch", "records"),
+        (
+            "workspaces",
+            "reboot-workspaces",
+            "reboot-workspace-requests",
+        ),
+        (
+            "workspaces",
+            "rebuild-workspaces",
+            "rebuild-workspace-requests",
+        ),
+        (
+            "workspaces",
+            "terminate-workspaces",
+            "terminate-workspace-requests",
+        ),
+        ("elb", "remove-tags", "tags"),
+        ("elb", "describe-instance-health", "instances"),
+        (
+            "elb",
+            "deregister-instances-from-load-balancer",
+            "instances",
+        ),
+        ("elb", "register-instances-with-load-balancer", "instances"),
+    ];
+    let listed = CASES
+        .iter()
+        .any(|(s, o, a)| *s == service.cli_name && *o == operation.cli_name && *a == option);
+    let s = service.shapes.get(member as usize)?;
+    (listed && s.kind == ShapeType::Structure && s.members.len() == 1)
+        .then(|| s.members[0].name.as_str())
+}
+
 /// `{"Value": x}` structures take a bare value (`--description "text"`),
 /// as the CLI allows.
 fn single_value_structure(service: &Service, shape: ShapeId, text: &str) -> Option<Value> {
     let s = service.shapes.get(shape as usize)?;
     let only = (s.kind == ShapeType::Structure && s.members.len() == 1).then(|| &s.members[0])?;
-    if only.name == "Value" && kind(service, only.shape) == ShapeType::String && !text.contains('=') {
+    if only.name == "Value" && kind(service, only.shape) == ShapeType::String && !text.contains('=')
+    {
         let mut map = Map::new();
         map.insert("Value".to_owned(), Value::String(text.to_owned()));
         return Some(Value::Object(map));

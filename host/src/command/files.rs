@@ -164,7 +164,9 @@ impl Loaded {
         match self {
             Loaded::Bytes(bytes) => {
                 use base64::Engine as _;
-                Some(serde_json::json!({ "$blob": base64::engine::general_purpose::STANDARD.encode(bytes) }))
+                Some(
+                    serde_json::json!({ "$blob": base64::engine::general_purpose::STANDARD.encode(bytes) }),
+                )
             }
             Loaded::Text(_) => None,
         }
@@ -197,17 +199,23 @@ impl<'a> FileReader<'a> {
     }
 
     /// Records a file the command would touch, without reading it.
-    pub fn record(&mut self, parameter: &str, written: &str, access: FileAccess) -> Result<&LocalFile, ParseError> {
+    pub fn record(
+        &mut self,
+        parameter: &str,
+        written: &str,
+        access: FileAccess,
+    ) -> Result<&LocalFile, ParseError> {
         if written == "-" {
             return Err(ParseError::BadPath {
                 path: written.to_owned(),
                 reason: "`-` means standard input or output, and this server has no terminal; name a file".to_owned(),
             });
         }
-        let (absolute, resolved, exists) = resolve_path(written, self.working_dir).map_err(|reason| ParseError::BadPath {
-            path: written.to_owned(),
-            reason,
-        })?;
+        let (absolute, resolved, exists) =
+            resolve_path(written, self.working_dir).map_err(|reason| ParseError::BadPath {
+                path: written.to_owned(),
+                reason,
+            })?;
         self.files.push(LocalFile {
             parameter: parameter.to_owned(),
             written: written.to_owned(),
@@ -233,10 +241,12 @@ impl<'a> FileReader<'a> {
         if binary {
             return Ok(Loaded::Bytes(bytes));
         }
-        String::from_utf8(bytes).map(Loaded::Text).map_err(|_| ParseError::BadPath {
-            path: path.to_owned(),
-            reason: "it is not UTF-8 text; use `fileb://` for binary files".to_owned(),
-        })
+        String::from_utf8(bytes)
+            .map(Loaded::Text)
+            .map_err(|_| ParseError::BadPath {
+                path: path.to_owned(),
+                reason: "it is not UTF-8 text; use `fileb://` for binary files".to_owned(),
+            })
     }
 
     /// Reads a file the mode allows.
@@ -257,12 +267,16 @@ impl<'a> FileReader<'a> {
             path: path.to_owned(),
             reason,
         };
-        let meta = std::fs::metadata(&file.resolved).map_err(|e| bad(format!("it cannot be read: {e}")))?;
+        let meta = std::fs::metadata(&file.resolved)
+            .map_err(|e| bad(format!("it cannot be read: {e}")))?;
         if !meta.is_file() {
             return Err(bad("it is not a regular file".to_owned()));
         }
         if meta.len() > MAX_PARAMETER_FILE {
-            return Err(bad(format!("it is larger than {} MiB", MAX_PARAMETER_FILE >> 20)));
+            return Err(bad(format!(
+                "it is larger than {} MiB",
+                MAX_PARAMETER_FILE >> 20
+            )));
         }
         std::fs::read(&file.resolved).map_err(|e| bad(format!("it cannot be read: {e}")))
     }
@@ -274,17 +288,24 @@ impl<'a> FileReader<'a> {
         if !file.exists {
             return Err(ParseError::BadPath {
                 path: path.to_owned(),
-                reason: "it does not exist; a streaming parameter takes the path of a file to send".to_owned(),
+                reason: "it does not exist; a streaming parameter takes the path of a file to send"
+                    .to_owned(),
             });
         }
         Ok(serde_json::json!({ "$file": file.resolved.display().to_string() }))
     }
 
     /// Replaces shorthand `Key@=file://path` values with the file's content.
-    pub fn resolve_shorthand_files(&mut self, parameter: &str, value: &mut serde_json::Value) -> Result<(), ParseError> {
+    pub fn resolve_shorthand_files(
+        &mut self,
+        parameter: &str,
+        value: &mut serde_json::Value,
+    ) -> Result<(), ParseError> {
         match value {
             serde_json::Value::Object(map) => {
-                if let Some(serde_json::Value::String(reference)) = map.get(super::shorthand::FILE_VALUE_KEY) {
+                if let Some(serde_json::Value::String(reference)) =
+                    map.get(super::shorthand::FILE_VALUE_KEY)
+                {
                     let reference = reference.clone();
                     let loaded = self.load(parameter, &reference)?;
                     *value = loaded
@@ -311,7 +332,10 @@ impl<'a> FileReader<'a> {
             FileAccessMode::Unrestricted => true,
             FileAccessMode::NoAccess => false,
             FileAccessMode::Workdir => {
-                let base = self.working_dir.canonicalize().unwrap_or_else(|_| self.working_dir.to_path_buf());
+                let base = self
+                    .working_dir
+                    .canonicalize()
+                    .unwrap_or_else(|_| self.working_dir.to_path_buf());
                 resolved.starts_with(base)
             }
         }

@@ -12,7 +12,7 @@ use super::arguments;
 use super::files::FileReader;
 use super::split::{Word, split};
 use super::suggest::closest;
-use super::{FileAccess, GlobalOptions, ParseError, ParsedCommand, Parameter, ShapeKind};
+use super::{FileAccess, GlobalOptions, Parameter, ParseError, ParsedCommand, ShapeKind};
 use crate::config::FileAccessMode;
 use crate::model::{CliArg, CliCommand, ModelError, ModelStore, Operation, Service, ShapeType};
 
@@ -108,7 +108,13 @@ impl Parser {
 
     /// Every service command name: API services and the CLI's own.
     fn service_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.models.index().services.iter().map(|s| s.cli_name.as_str()).collect();
+        let mut names: Vec<&str> = self
+            .models
+            .index()
+            .services
+            .iter()
+            .map(|s| s.cli_name.as_str())
+            .collect();
         names.extend(self.commands.iter().map(|c| c.service.as_str()));
         names.sort_unstable();
         names.dedup();
@@ -125,7 +131,11 @@ impl Parser {
     }
 
     /// Parses one command line.
-    pub fn parse(&self, line: &str, context: &ParseContext<'_>) -> Result<ParsedCommand, ParseError> {
+    pub fn parse(
+        &self,
+        line: &str,
+        context: &ParseContext<'_>,
+    ) -> Result<ParsedCommand, ParseError> {
         let words = split(line)?;
         let mut words = words.into_iter().peekable();
         let first = words.next().ok_or(ParseError::Empty)?;
@@ -153,13 +163,15 @@ impl Parser {
                 Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
                 None => (option.to_owned(), None),
             };
-            let Some((_, arity)) = GLOBAL_OPTIONS
+            let globals = GLOBAL_OPTIONS
                 .iter()
-                .find(|(name, _)| *name == option && !PER_COMMAND.contains(name))
+                .filter(|(name, _)| !PER_COMMAND.contains(name));
+            let Some(&(full, arity)) = resolve_abbreviation(&option, globals.map(|g| (g.0, g)))
             else {
                 rest.push(word);
                 continue;
             };
+            let option = full.to_owned();
             let value = match (arity, inline) {
                 (Arity::Flag, Some(v)) => {
                     return Err(ParseError::BadValue {
@@ -204,15 +216,26 @@ impl Parser {
         }
         let mut global = global;
         let Some(service) = self.service(&service_name)? else {
-            if let Some(command) = self.commands.iter().find(|c| c.service == service_name && c.name.is_empty()) {
-                let mut all = vec![Word { text: operation_name, quoted: false, start: operation_word.start }];
+            if let Some(command) = self
+                .commands
+                .iter()
+                .find(|c| c.service == service_name && c.name.is_empty())
+            {
+                let mut all = vec![Word {
+                    text: operation_name,
+                    quoted: false,
+                    start: operation_word.start,
+                }];
                 all.extend(rest);
                 return self.custom(command, service_name, String::new(), all, global, files);
             }
             let names = self.service_names();
             return Err(ParseError::UnknownService {
                 service: service_name.clone(),
-                suggestions: closest(&service_name, names.iter().copied()).into_iter().map(str::to_owned).collect(),
+                suggestions: closest(&service_name, names.iter().copied())
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
             });
         };
         let (operation, waiter, rest) = if operation_name == "wait" && !service.waiters.is_empty() {
@@ -221,33 +244,66 @@ impl Parser {
                 .next()
                 .filter(|w| !w.text.starts_with('-'))
                 .ok_or_else(|| ParseError::MissingWaiter(service_name.clone()))?;
-            let Some(waiter) = service.waiters.iter().find(|w| w.cli_name == waiter_word.text) else {
+            let Some(waiter) = service
+                .waiters
+                .iter()
+                .find(|w| w.cli_name == waiter_word.text)
+            else {
                 return Err(ParseError::UnknownWaiter {
                     service: service_name.clone(),
                     waiter: waiter_word.text.clone(),
-                    suggestions: closest(&waiter_word.text, service.waiters.iter().map(|w| w.cli_name.as_str()))
-                        .into_iter()
-                        .map(str::to_owned)
-                        .collect(),
+                    suggestions: closest(
+                        &waiter_word.text,
+                        service.waiters.iter().map(|w| w.cli_name.as_str()),
+                    )
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
                 });
             };
             let operation = service
                 .operations
                 .iter()
                 .find(|o| o.name == waiter.operation)
-                .ok_or_else(|| ParseError::Model(format!("waiter `{}` polls the unknown operation `{}`", waiter.cli_name, waiter.operation)))?;
-            (operation, Some(waiter.cli_name.clone()), rest.collect::<Vec<_>>())
+                .ok_or_else(|| {
+                    ParseError::Model(format!(
+                        "waiter `{}` polls the unknown operation `{}`",
+                        waiter.cli_name, waiter.operation
+                    ))
+                })?;
+            (
+                operation,
+                Some(waiter.cli_name.clone()),
+                rest.collect::<Vec<_>>(),
+            )
         } else {
-            let Some(operation) = service.operations.iter().find(|o| o.cli_name == operation_name && !o.hidden) else {
-                let mut names: Vec<&str> = service.operations.iter().filter(|o| !o.hidden).map(|o| o.cli_name.as_str()).collect();
+            let Some(operation) = service
+                .operations
+                .iter()
+                .find(|o| o.cli_name == operation_name && !o.hidden)
+            else {
+                let mut names: Vec<&str> = service
+                    .operations
+                    .iter()
+                    .filter(|o| !o.hidden)
+                    .map(|o| o.cli_name.as_str())
+                    .collect();
                 if !service.waiters.is_empty() {
                     names.push("wait");
                 }
-                names.extend(self.commands.iter().filter(|c| c.service == service_name).map(|c| c.name.as_str()));
+                names.extend(
+                    self.commands
+                        .iter()
+                        .filter(|c| c.service == service_name)
+                        .map(|c| c.name.as_str()),
+                );
                 return Err(ParseError::UnknownOperation {
                     service: service_name.clone(),
                     operation: operation_name.clone(),
-                    suggestions: closest(&operation_name, names.into_iter()).into_iter().map(str::to_owned).collect(),
+                    suggestions: closest(&operation_name, names.into_iter())
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
                 });
             };
             (operation, None, rest)
@@ -258,19 +314,46 @@ impl Parser {
         };
         let paginated = operation.paginator.is_some() && waiter.is_none();
         let args = arguments::table(&service, operation);
-        let outfile = streaming_output(&service, operation) && waiter.is_none();
-        let (options, positionals) = group(&rest, |name| {
+        let outfile = waiter.is_none()
+            && (streaming_output(&service, operation)
+                || operation
+                    .extra_arguments
+                    .iter()
+                    .any(|a| a.positional && a.name == "outfile"));
+        let mut known: Vec<String> = args.iter().map(|a| a.cli_name.clone()).collect();
+        known.extend(
+            operation
+                .extra_arguments
+                .iter()
+                .filter(|a| !a.positional)
+                .map(|a| a.name.clone()),
+        );
+        known.extend(
+            ["cli-input-json", "cli-input-yaml", "generate-cli-skeleton"].map(str::to_owned),
+        );
+        if paginated {
+            known.extend(["max-items", "page-size", "starting-token"].map(str::to_owned));
+        }
+        let (options, positionals) = group(&rest, &known, |name| {
             args.iter()
                 .find(|a| a.cli_name == name)
                 .map(|a| {
                     let shape = &service.shapes[a.member.shape as usize];
                     match shape.kind {
+                        _ if a.flag => Nargs::Zero,
+                        _ if a.optional => Nargs::Optional,
                         ShapeType::Boolean if !shape.document => Nargs::Zero,
-                        ShapeType::List => Nargs::OneOrMore,
+                        ShapeType::List => Nargs::ZeroOrMore,
                         _ => Nargs::One,
                     }
                 })
-                .or_else(|| operation.extra_arguments.iter().find(|a| a.name == name && !a.positional).map(nargs))
+                .or_else(|| {
+                    operation
+                        .extra_arguments
+                        .iter()
+                        .find(|a| a.name == name && !a.positional)
+                        .map(nargs)
+                })
                 .or_else(|| match name {
                     "cli-input-json" | "cli-input-yaml" => Some(Nargs::One),
                     "generate-cli-skeleton" => Some(Nargs::Optional),
@@ -286,7 +369,10 @@ impl Parser {
                 };
             }
             ParseError::UnknownParameter {
-                suggestions: closest(&name, args.iter().map(|a| a.cli_name.as_str())).into_iter().map(str::to_owned).collect(),
+                suggestions: closest(&name, args.iter().map(|a| a.cli_name.as_str()))
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
                 parameter: name,
                 command: shown.clone(),
             }
@@ -313,14 +399,22 @@ impl Parser {
             .extra_arguments
             .iter()
             .filter(|a| a.required && !a.positional && !extra.iter().any(|(n, _)| *n == a.name))
+            .filter(|a| a.name != "outfile")
             .map(|a| format!("--{}", a.name))
             .collect();
         if !missing.is_empty() && global.other.iter().all(|(n, _)| n != "cli-input-json") {
-            return Err(ParseError::MissingRequired { command: shown, missing });
+            return Err(ParseError::MissingRequired {
+                command: shown,
+                missing,
+            });
         }
         let mut positionals = positionals.into_iter();
         let outfile_path = if outfile {
-            Some(positionals.next().ok_or_else(|| ParseError::MissingOutfile(shown.clone()))?)
+            Some(
+                positionals
+                    .next()
+                    .ok_or_else(|| ParseError::MissingOutfile(shown.clone()))?,
+            )
         } else {
             None
         };
@@ -331,12 +425,18 @@ impl Parser {
             });
         }
         let cli_input = self.cli_input(&global, &mut files)?;
-        let mut parameters = arguments::read(&service, operation, options, cli_input, &mut files, &shown)?;
+        let mut parameters =
+            arguments::read(&service, operation, options, cli_input, &mut files, &shown)?;
         for (name, values) in extra {
             let value = match values.len() {
                 0 => Value::Bool(true),
                 1 => Value::String(values[0].text.clone()),
-                _ => Value::Array(values.iter().map(|w| Value::String(w.text.clone())).collect()),
+                _ => Value::Array(
+                    values
+                        .iter()
+                        .map(|w| Value::String(w.text.clone()))
+                        .collect(),
+                ),
             };
             parameters.push(Parameter {
                 api_name: name.clone(),
@@ -347,6 +447,31 @@ impl Parser {
         }
         if let Some(path) = &outfile_path {
             files.record("outfile", &path.text, FileAccess::Write)?;
+        }
+        // Where the paginator puts `--starting-token` and `--page-size` in
+        // the first request, as the CLI does.
+        if let (Some(paginator), true) = (&operation.paginator, paginated) {
+            if let (Some(token), [member]) =
+                (&global.starting_token, paginator.input_token.as_slice())
+                && !parameters.iter().any(|p| &p.api_name == member)
+            {
+                parameters.push(Parameter {
+                    cli_name: "starting-token".to_owned(),
+                    api_name: member.clone(),
+                    value: Value::String(token.clone()),
+                    shape: ShapeKind::String,
+                });
+            }
+            if let (Some(size), Some(limit)) = (global.page_size, &paginator.limit_key)
+                && !parameters.iter().any(|p| &p.api_name == limit)
+            {
+                parameters.push(Parameter {
+                    cli_name: "page-size".to_owned(),
+                    api_name: limit.clone(),
+                    value: Value::from(size),
+                    shape: ShapeKind::Integer,
+                });
+            }
         }
         Ok(ParsedCommand {
             cli_service: service_name,
@@ -363,7 +488,11 @@ impl Parser {
     }
 
     /// The members given by `--cli-input-json`, read and checked.
-    fn cli_input(&self, global: &GlobalOptions, files: &mut FileReader<'_>) -> Result<Option<Map<String, Value>>, ParseError> {
+    fn cli_input(
+        &self,
+        global: &GlobalOptions,
+        files: &mut FileReader<'_>,
+    ) -> Result<Option<Map<String, Value>>, ParseError> {
         let Some((option, Some(value))) = global
             .other
             .iter()
@@ -375,7 +504,8 @@ impl Parser {
             return Err(ParseError::BadValue {
                 option: option.clone(),
                 value: value.clone(),
-                expected: "JSON: this server reads `--cli-input-json`; convert the YAML to JSON".to_owned(),
+                expected: "JSON: this server reads `--cli-input-json`; convert the YAML to JSON"
+                    .to_owned(),
             });
         }
         let loaded = files.load(option, value)?;
@@ -409,35 +539,62 @@ impl Parser {
             (command, None, rest)
         } else {
             let mut rest = rest.into_iter();
-            let word = rest.next().ok_or_else(|| ParseError::MissingOperation(format!("{service} {operation}").trim().to_owned()))?;
+            let word = rest.next().ok_or_else(|| {
+                ParseError::MissingOperation(format!("{service} {operation}").trim().to_owned())
+            })?;
             match command.subcommands.iter().find(|c| c.name == word.text) {
                 Some(sub) => (sub, Some(word.text), rest.collect()),
                 None => {
                     return Err(ParseError::UnknownOperation {
                         service: format!("{service} {operation}").trim().to_owned(),
                         operation: word.text.clone(),
-                        suggestions: closest(&word.text, command.subcommands.iter().map(|c| c.name.as_str()))
-                            .into_iter()
-                            .map(str::to_owned)
-                            .collect(),
+                        suggestions: closest(
+                            &word.text,
+                            command.subcommands.iter().map(|c| c.name.as_str()),
+                        )
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
                     });
                 }
             }
         };
-        let shown = [Some("aws"), Some(service.as_str()), Some(operation.as_str()).filter(|o| !o.is_empty()), subcommand.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let shown = [
+            Some("aws"),
+            Some(service.as_str()),
+            Some(operation.as_str()).filter(|o| !o.is_empty()),
+            subcommand.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
         let options_of = |name: &str| -> Option<Nargs> {
-            command.args.iter().find(|a| !a.positional && a.name == name).map(nargs)
+            command
+                .args
+                .iter()
+                .find(|a| !a.positional && a.name == name)
+                .map(nargs)
         };
-        let (options, positionals) = group(&rest, options_of);
+        let known: Vec<String> = command
+            .args
+            .iter()
+            .filter(|a| !a.positional)
+            .map(|a| a.name.clone())
+            .collect();
+        let (options, positionals) = group(&rest, &known, options_of);
         let options = options.map_err(|name| ParseError::UnknownParameter {
-            suggestions: closest(&name, command.args.iter().filter(|a| !a.positional).map(|a| a.name.as_str()))
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+            suggestions: closest(
+                &name,
+                command
+                    .args
+                    .iter()
+                    .filter(|a| !a.positional)
+                    .map(|a| a.name.as_str()),
+            )
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
             parameter: name,
             command: shown.clone(),
         })?;
@@ -461,14 +618,20 @@ impl Parser {
                 taken.push(w);
             }
             if taken.len() < least {
-                return Err(ParseError::MissingPositional { argument: arg.name.clone(), command: shown.clone() });
+                return Err(ParseError::MissingPositional {
+                    argument: arg.name.clone(),
+                    command: shown.clone(),
+                });
             }
             if !taken.is_empty() {
                 positional_values.push((arg.name.clone(), taken));
             }
         }
         if let Some(extra) = words.next() {
-            return Err(ParseError::UnexpectedWord { word: extra.text, after: shown });
+            return Err(ParseError::UnexpectedWord {
+                word: extra.text,
+                after: shown,
+            });
         }
         for (name, values) in &options {
             let want = command.args.iter().find(|a| a.name == *name).map(nargs);
@@ -483,7 +646,10 @@ impl Parser {
         }
         for arg in command.args.iter().filter(|a| a.required && !a.positional) {
             if !options.iter().any(|(n, _)| *n == arg.name) {
-                return Err(ParseError::MissingRequired { command: shown, missing: vec![format!("--{}", arg.name)] });
+                return Err(ParseError::MissingRequired {
+                    command: shown,
+                    missing: vec![format!("--{}", arg.name)],
+                });
             }
         }
         let mut parameters = Vec::new();
@@ -501,7 +667,12 @@ impl Parser {
             let value = match values.len() {
                 0 => Value::Bool(true),
                 1 => Value::String(values[0].text.clone()),
-                _ => Value::Array(values.iter().map(|w| Value::String(w.text.clone())).collect()),
+                _ => Value::Array(
+                    values
+                        .iter()
+                        .map(|w| Value::String(w.text.clone()))
+                        .collect(),
+                ),
             };
             parameters.push(Parameter {
                 api_name: name.clone(),
@@ -510,13 +681,20 @@ impl Parser {
                 shape: ShapeKind::Unknown,
             });
         }
-        let positionals: Vec<String> = positional_values.into_iter().flat_map(|(_, ws)| ws.into_iter().map(|w| w.text)).collect();
+        let positionals: Vec<String> = positional_values
+            .into_iter()
+            .flat_map(|(_, ws)| ws.into_iter().map(|w| w.text))
+            .collect();
         local_positionals(&service, &operation, &positionals, &mut files)?;
-        for p in &parameters {
+        // The CLI loads `file://` values of its own commands' options too.
+        for p in &mut parameters {
             if let Value::String(text) = &p.value
-                && let Some(path) = local_reference(text)
+                && local_reference(text).is_some()
             {
-                files.record(&p.cli_name, path, FileAccess::Read)?;
+                let loaded = files.load(&p.cli_name, &text.clone())?;
+                p.value = loaded
+                    .as_blob()
+                    .unwrap_or_else(|| Value::String(loaded.as_text().to_owned()));
             }
         }
         Ok(ParsedCommand {
@@ -531,6 +709,28 @@ impl Parser {
             global,
             files: files.files,
         })
+    }
+}
+
+/// The option `name` stands for: itself, or, as argparse allows, the one
+/// option it is an unambiguous prefix of (`--repo` for `--repository`).
+fn resolve_abbreviation<'a, T>(
+    name: &str,
+    options: impl Iterator<Item = (&'a str, T)>,
+) -> Option<T> {
+    let mut prefixed = Vec::new();
+    for (option, item) in options {
+        if option == name {
+            return Some(item);
+        }
+        if option.starts_with(name) && !name.is_empty() {
+            prefixed.push(item);
+        }
+    }
+    if prefixed.len() == 1 {
+        prefixed.pop()
+    } else {
+        None
     }
 }
 
@@ -561,7 +761,11 @@ type Options = Vec<(String, Vec<Word>)>;
 
 /// Groups words into options with their values (as `nargs_of` says) and
 /// positional words; an unknown option is returned as the error.
-fn group(words: &[Word], nargs_of: impl Fn(&str) -> Option<Nargs>) -> (Result<Options, String>, Vec<Word>) {
+fn group(
+    words: &[Word],
+    names: &[String],
+    nargs_of: impl Fn(&str) -> Option<Nargs>,
+) -> (Result<Options, String>, Vec<Word>) {
     let mut options = Vec::new();
     let mut positionals = Vec::new();
     let mut i = 0;
@@ -576,12 +780,24 @@ fn group(words: &[Word], nargs_of: impl Fn(&str) -> Option<Nargs>) -> (Result<Op
             Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
             None => (option.to_owned(), None),
         };
+        let name = if nargs_of(&name).is_some() {
+            name
+        } else {
+            match resolve_abbreviation(&name, names.iter().map(|n| (n.as_str(), n))) {
+                Some(full) => full.clone(),
+                None => name,
+            }
+        };
         let Some(nargs) = nargs_of(&name) else {
             return (Err(name), positionals);
         };
         let mut values = Vec::new();
         if let Some(v) = inline {
-            values.push(Word { text: v, quoted: true, start: word.start });
+            values.push(Word {
+                text: v,
+                quoted: true,
+                start: word.start,
+            });
         } else {
             let most = match nargs {
                 Nargs::Zero => 0,
@@ -604,7 +820,10 @@ fn group(words: &[Word], nargs_of: impl Fn(&str) -> Option<Nargs>) -> (Result<Op
 /// Whether the operation's output is a streaming blob, which the CLI writes
 /// to a file named by a positional argument.
 fn streaming_output(service: &Service, operation: &Operation) -> bool {
-    let Some(output) = operation.output.and_then(|id| service.shapes.get(id as usize)) else {
+    let Some(output) = operation
+        .output
+        .and_then(|id| service.shapes.get(id as usize))
+    else {
         return false;
     };
     let Some(payload) = &output.payload else {
@@ -693,11 +912,20 @@ fn local_reference(value: &str) -> Option<&str> {
 }
 
 /// The local side of `s3 cp/mv/sync` (source read, destination written).
-fn local_positionals(service: &str, operation: &str, positionals: &[String], files: &mut FileReader<'_>) -> Result<(), ParseError> {
+fn local_positionals(
+    service: &str,
+    operation: &str,
+    positionals: &[String],
+    files: &mut FileReader<'_>,
+) -> Result<(), ParseError> {
     if service == "s3" && matches!(operation, "cp" | "mv" | "sync") {
         for (i, path) in positionals.iter().enumerate().take(2) {
             if !path.starts_with("s3://") {
-                let (parameter, access) = if i == 0 { ("source", FileAccess::Read) } else { ("destination", FileAccess::Write) };
+                let (parameter, access) = if i == 0 {
+                    ("source", FileAccess::Read)
+                } else {
+                    ("destination", FileAccess::Write)
+                };
                 files.record(parameter, path, access)?;
             }
         }

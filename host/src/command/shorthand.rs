@@ -49,12 +49,14 @@ fn is_start(c: char) -> bool {
 /// Characters that may follow in a first (key's) value: no `,` `=` `[`
 /// `]` `{` `}`... as the CLI's `_FIRST_FOLLOW_CHARS`.
 fn is_first_follow(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='\\' | '^'..='|' | '~') || c as u32 >= 0x7f
+    c.is_whitespace()
+        || matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='\\' | '^'..='|' | '~')
+        || c as u32 >= 0x7f
 }
 
 /// Characters that may follow in a later CSV value (`_SECOND_FOLLOW_CHARS`).
 fn is_second_follow(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='<' | '>'..) 
+    c.is_whitespace() || matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='<' | '>'..)
 }
 
 impl Parser<'_> {
@@ -325,7 +327,10 @@ pub fn adjust(service: &Service, shape: ShapeId, value: &mut Value) -> Result<()
     match s.kind {
         ShapeType::Structure => {
             if s.document && !value.is_null() {
-                return Err("shorthand syntax does not support document types; use JSON for this parameter".to_owned());
+                return Err(
+                    "shorthand syntax does not support document types; use JSON for this parameter"
+                        .to_owned(),
+                );
             }
             if let Value::Object(map) = value {
                 for member in &s.members {
@@ -343,7 +348,9 @@ pub fn adjust(service: &Service, shape: ShapeId, value: &mut Value) -> Result<()
             }
         }
         ShapeType::List => {
-            let Some(member) = &s.member else { return Ok(()) };
+            let Some(member) = &s.member else {
+                return Ok(());
+            };
             match value {
                 Value::Array(items) => {
                     for item in items {
@@ -380,7 +387,9 @@ pub fn adjust(service: &Service, shape: ShapeId, value: &mut Value) -> Result<()
                     .trim()
                     .parse()
                     .map_err(|_| format!("`{text}` is not a number"))?;
-                *value = serde_json::Number::from_f64(n).map(Value::Number).unwrap_or(Value::Null);
+                *value = serde_json::Number::from_f64(n)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null);
             }
         }
         ShapeType::Boolean => {
@@ -411,13 +420,28 @@ mod tests {
             json!({"Name": "instance-state-name", "Values": ["running", "stopped"]})
         );
         assert_eq!(parse("a=b,c=d").unwrap(), json!({"a": "b", "c": "d"}));
-        assert_eq!(parse("a=1,b,c=2").unwrap(), json!({"a": ["1", "b"], "c": "2"}));
-        assert_eq!(parse("a=[b,c],d={e=f,g=[h]}").unwrap(), json!({"a": ["b", "c"], "d": {"e": "f", "g": ["h"]}}));
-        assert_eq!(parse("a='b,c',d=\"e f\"").unwrap(), json!({"a": "b,c", "d": "e f"}));
+        assert_eq!(
+            parse("a=1,b,c=2").unwrap(),
+            json!({"a": ["1", "b"], "c": "2"})
+        );
+        assert_eq!(
+            parse("a=[b,c],d={e=f,g=[h]}").unwrap(),
+            json!({"a": ["b", "c"], "d": {"e": "f", "g": ["h"]}})
+        );
+        assert_eq!(
+            parse("a='b,c',d=\"e f\"").unwrap(),
+            json!({"a": "b,c", "d": "e f"})
+        );
         assert_eq!(parse("a=b\\,c").unwrap(), json!({"a": "b,c"}));
         assert_eq!(parse("a=").unwrap(), json!({"a": ""}));
-        assert_eq!(parse("Key=Name , Value = x y ").unwrap(), json!({"Key": "Name", "Value": "x y"}));
-        assert_eq!(parse("a@=file://x.txt").unwrap(), json!({"a": {"$paramfile": "file://x.txt"}}));
+        assert_eq!(
+            parse("Key=Name , Value = x y ").unwrap(),
+            json!({"Key": "Name", "Value": "x y"})
+        );
+        assert_eq!(
+            parse("a@=file://x.txt").unwrap(),
+            json!({"a": {"$paramfile": "file://x.txt"}})
+        );
     }
 
     #[test]
@@ -429,7 +453,12 @@ mod tests {
         assert_eq!(err.position, 8);
         assert!(parse("a=[b,c").is_err());
         assert!(parse("a='b").unwrap_err().message.contains("never closed"));
-        assert!(parse("a=b,a=c").unwrap_err().message.contains("given twice"));
+        assert!(
+            parse("a=b,a=c")
+                .unwrap_err()
+                .message
+                .contains("given twice")
+        );
         assert!(parse("novalue").is_err());
     }
 }

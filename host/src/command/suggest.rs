@@ -22,10 +22,24 @@ mod tests {
 
     #[test]
     fn near_names_first() {
-        let names = ["describe-instances", "describe-images", "run-instances", "start-instances"];
-        assert_eq!(closest("describe-instance", names.iter().copied())[0], "describe-instances");
-        assert_eq!(closest("run-instance", names.iter().copied())[0], "run-instances");
+        let names = [
+            "describe-instances",
+            "describe-images",
+            "run-instances",
+            "start-instances",
+        ];
+        assert_eq!(
+            closest("describe-instance", names.iter().copied())[0],
+            "describe-instances"
+        );
+        assert_eq!(
+            closest("run-instance", names.iter().copied())[0],
+            "run-instances"
+        );
         assert!(closest("zzzzzzzzzzzz", names.iter().copied()).is_empty());
-        assert_eq!(closest("S3API", ["s3api", "s3", "ec2"].iter().copied())[0], "s3api");
+        assert_eq!(
+            closest("S3API", ["s3api", "s3", "ec2"].iter().copied())[0],
+            "s3api"
+        );
     }
 }

@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::ModelError;
 use super::docs::{first_paragraph, first_sentence};
 use super::naming::{Exceptions, kebab};
 use super::types::{
-    Acceptor, ArgumentOverride, Location, Member, Operation, Paginator, Protocol, Service, Shape, ShapeId,
-    ShapeType, Waiter,
+    Acceptor, ArgumentOverride, Location, Member, Operation, Paginator, Protocol, Service, Shape,
+    ShapeId, ShapeType, Waiter,
 };
-use super::ModelError;
 
 /// The protocols botocore prefers when a model lists several, best first.
 const PROTOCOL_PREFERENCE: &[Protocol] = &[
@@ -131,6 +131,9 @@ pub struct CliArg {
     /// The allowed values.
     #[serde(default)]
     pub choices: Vec<String>,
+    /// A flag that sets its boolean to false (`--ingress` for `Egress`).
+    #[serde(default)]
+    pub negative: bool,
 }
 
 /// A renamed or hidden name.
@@ -147,6 +150,14 @@ pub struct NameOverride {
     /// replaces).
     #[serde(default)]
     pub required: Option<bool>,
+    /// Other options that set the member (`--authentication-code1` beside
+    /// `--authentication-code-1`, `--no-source-dest-check`).
+    #[serde(default)]
+    pub aliases: Vec<CliArg>,
+    /// How many words the option takes, when the CLI differs from the
+    /// shape (`0` for an attribute flag such as `--source-dest-check`).
+    #[serde(default)]
+    pub nargs: Option<String>,
 }
 
 /// botocore's version and every service, from a folder that holds
@@ -177,7 +188,13 @@ pub fn read(root: &Path, overrides: &CliOverrides) -> Result<(String, Vec<Servic
         let Some(dir) = newest_version(&data.join(&name))? else {
             continue;
         };
-        services.push(read_service(&name, &dir, &data.join(&name), &exceptions, overrides)?);
+        services.push(read_service(
+            &name,
+            &dir,
+            &data.join(&name),
+            &exceptions,
+            overrides,
+        )?);
     }
     Ok((version, services))
 }
@@ -231,10 +248,12 @@ fn read_json(path: &Path) -> Result<Option<Value>, ModelError> {
     } else {
         return Ok(None);
     };
-    serde_json::from_str(&text).map(Some).map_err(|e| ModelError::Source {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| ModelError::Source {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
 }
 
 /// Merges `extras["merge"]` into `base`, as botocore's loader does for
@@ -245,7 +264,9 @@ fn merge_extras(base: &mut Value, extras: Option<Value>) {
             (Value::Object(b), Value::Object(e)) => {
                 for (k, v) in e {
                     match b.get_mut(&k) {
-                        Some(existing) if existing.is_object() && v.is_object() => merge(existing, v),
+                        Some(existing) if existing.is_object() && v.is_object() => {
+                            merge(existing, v)
+                        }
                         _ => {
                             b.insert(k, v);
                         }
@@ -274,9 +295,15 @@ fn read_service(
         path: path.clone(),
         message: "missing".to_owned(),
     })?;
-    merge_extras(&mut model, read_json(&dir.join("service-2.sdk-extras.json"))?);
+    merge_extras(
+        &mut model,
+        read_json(&dir.join("service-2.sdk-extras.json"))?,
+    );
     let mut paginators = read_json(&dir.join("paginators-1.json"))?.unwrap_or(Value::Null);
-    merge_extras(&mut paginators, read_json(&dir.join("paginators-1.sdk-extras.json"))?);
+    merge_extras(
+        &mut paginators,
+        read_json(&dir.join("paginators-1.sdk-extras.json"))?,
+    );
     let waiters = read_json(&dir.join("waiters-2.json"))?.unwrap_or(Value::Null);
     let rules = read_json(&dir.join("endpoint-rule-set-1.json"))?
         .or(read_json(&service_dir.join("endpoint-rule-set-1.json"))?)
@@ -312,7 +339,10 @@ fn f(v: &Value, key: &str) -> Option<f64> {
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -325,8 +355,16 @@ impl Convert<'_> {
         }
     }
 
-    fn service(&self, model: &Value, paginators: &Value, waiters: &Value, rules: Option<String>) -> Result<Service, ModelError> {
-        let meta = model.get("metadata").ok_or_else(|| self.bad("no `metadata`".to_owned()))?;
+    fn service(
+        &self,
+        model: &Value,
+        paginators: &Value,
+        waiters: &Value,
+        rules: Option<String>,
+    ) -> Result<Service, ModelError> {
+        let meta = model
+            .get("metadata")
+            .ok_or_else(|| self.bad("no `metadata`".to_owned()))?;
         let listed: Vec<Protocol> = strings(meta.get("protocols"))
             .iter()
             .filter_map(|p| Protocol::from_name(p))
@@ -353,7 +391,12 @@ impl Convert<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         let pages = paginators.get("pagination").and_then(Value::as_object);
         let mut operations = Vec::new();
-        for (name, op) in model.get("operations").and_then(Value::as_object).into_iter().flatten() {
+        for (name, op) in model
+            .get("operations")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let mut operation = self.operation(name, op, &ids, pages.and_then(|p| p.get(name)))?;
             if let Some(input) = operation.input {
                 for member in &shapes[input as usize].members {
@@ -365,6 +408,8 @@ impl Convert<'_> {
                             cli_name: Some(collision_name(&operation.cli_name, &member.cli_name)),
                             hidden: false,
                             required: None,
+                            aliases: Vec::new(),
+                            nargs: None,
                         });
                     }
                 }
@@ -410,7 +455,11 @@ impl Convert<'_> {
             full_name: s(meta, "serviceFullName").unwrap_or_default(),
             api_version: s(meta, "apiVersion").unwrap_or_default(),
             protocol,
-            protocols: if listed.is_empty() { vec![protocol] } else { listed },
+            protocols: if listed.is_empty() {
+                vec![protocol]
+            } else {
+                listed
+            },
             signing_name: s(meta, "signingName").unwrap_or_else(|| endpoint_prefix.clone()),
             endpoint_prefix,
             service_id: s(meta, "serviceId").unwrap_or_default(),
@@ -428,8 +477,15 @@ impl Convert<'_> {
         })
     }
 
-    fn id(&self, ids: &HashMap<&str, ShapeId>, reference: Option<&Value>) -> Result<Option<ShapeId>, ModelError> {
-        let Some(name) = reference.and_then(|r| r.get("shape")).and_then(Value::as_str) else {
+    fn id(
+        &self,
+        ids: &HashMap<&str, ShapeId>,
+        reference: Option<&Value>,
+    ) -> Result<Option<ShapeId>, ModelError> {
+        let Some(name) = reference
+            .and_then(|r| r.get("shape"))
+            .and_then(Value::as_str)
+        else {
             return Ok(None);
         };
         ids.get(name)
@@ -438,7 +494,15 @@ impl Convert<'_> {
             .ok_or_else(|| self.bad(format!("a reference to the unknown shape `{name}`")))
     }
 
-    fn member(&self, name: &str, cli_name: String, required: bool, reference: &Value, ids: &HashMap<&str, ShapeId>, hidden: bool) -> Result<Member, ModelError> {
+    fn member(
+        &self,
+        name: &str,
+        cli_name: String,
+        required: bool,
+        reference: &Value,
+        ids: &HashMap<&str, ShapeId>,
+        hidden: bool,
+    ) -> Result<Member, ModelError> {
         let shape = self
             .id(ids, Some(reference))?
             .ok_or_else(|| self.bad(format!("member `{name}` has no shape")))?;
@@ -458,7 +522,9 @@ impl Convert<'_> {
             location_name: s(reference, "locationName"),
             query_name: s(reference, "queryName"),
             xml_attribute: b(reference, "xmlAttribute"),
-            xml_namespace: reference.get("xmlNamespace").and_then(|n| s(n, "uri").or_else(|| n.as_str().map(str::to_owned))),
+            xml_namespace: reference
+                .get("xmlNamespace")
+                .and_then(|n| s(n, "uri").or_else(|| n.as_str().map(str::to_owned))),
             flattened: b(reference, "flattened"),
             idempotency_token: b(reference, "idempotencyToken"),
             host_label: b(reference, "hostLabel"),
@@ -468,11 +534,18 @@ impl Convert<'_> {
             timestamp_format: s(reference, "timestampFormat"),
             deprecated: b(reference, "deprecated"),
             hidden,
-            documentation: s(reference, "documentation").map(|d| first_sentence(&d)).unwrap_or_default(),
+            documentation: s(reference, "documentation")
+                .map(|d| first_sentence(&d))
+                .unwrap_or_default(),
         })
     }
 
-    fn shape(&self, name: &str, shape: &Value, ids: &HashMap<&str, ShapeId>) -> Result<Shape, ModelError> {
+    fn shape(
+        &self,
+        name: &str,
+        shape: &Value,
+        ids: &HashMap<&str, ShapeId>,
+    ) -> Result<Shape, ModelError> {
         let kind = match s(shape, "type").as_deref() {
             Some("string") => ShapeType::String,
             Some("integer") => ShapeType::Integer,
@@ -491,13 +564,32 @@ impl Convert<'_> {
         };
         let required = strings(shape.get("required"));
         let mut members = Vec::new();
-        for (member, reference) in shape.get("members").and_then(Value::as_object).into_iter().flatten() {
+        for (member, reference) in shape
+            .get("members")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let cli = kebab(member, self.exceptions);
-            members.push(self.member(member, cli, required.contains(member), reference, ids, false)?);
+            members.push(self.member(
+                member,
+                cli,
+                required.contains(member),
+                reference,
+                ids,
+                false,
+            )?);
         }
         let inner = |key: &str| -> Result<Option<Box<Member>>, ModelError> {
             match shape.get(key) {
-                Some(reference) => Ok(Some(Box::new(self.member("", String::new(), false, reference, ids, false)?))),
+                Some(reference) => Ok(Some(Box::new(self.member(
+                    "",
+                    String::new(),
+                    false,
+                    reference,
+                    ids,
+                    false,
+                )?))),
                 None => Ok(None),
             }
         };
@@ -529,11 +621,19 @@ impl Convert<'_> {
                 .and_then(Value::as_u64)
                 .map(|c| c as u16),
             payload: s(shape, "payload"),
-            documentation: s(shape, "documentation").map(|d| first_sentence(&d)).unwrap_or_default(),
+            documentation: s(shape, "documentation")
+                .map(|d| first_sentence(&d))
+                .unwrap_or_default(),
         })
     }
 
-    fn operation(&self, name: &str, op: &Value, ids: &HashMap<&str, ShapeId>, paginator: Option<&Value>) -> Result<Operation, ModelError> {
+    fn operation(
+        &self,
+        name: &str,
+        op: &Value,
+        ids: &HashMap<&str, ShapeId>,
+        paginator: Option<&Value>,
+    ) -> Result<Operation, ModelError> {
         let key = format!("{}.{name}", self.api_name);
         let over = self.overrides.operations.get(&key);
         let http = op.get("http").cloned().unwrap_or(Value::Null);
@@ -545,7 +645,10 @@ impl Convert<'_> {
                 .unwrap_or_else(|| kebab(name, self.exceptions)),
             http_method: s(&http, "method").unwrap_or_else(|| "POST".to_owned()),
             request_uri: s(&http, "requestUri").unwrap_or_else(|| "/".to_owned()),
-            response_code: http.get("responseCode").and_then(Value::as_u64).map(|c| c as u16),
+            response_code: http
+                .get("responseCode")
+                .and_then(Value::as_u64)
+                .map(|c| c as u16),
             input: self.id(ids, op.get("input"))?,
             output: self.id(ids, op.get("output"))?,
             errors: op
@@ -558,7 +661,9 @@ impl Convert<'_> {
                 .into_iter()
                 .flatten()
                 .collect(),
-            documentation: s(op, "documentation").map(|d| first_paragraph(&d)).unwrap_or_default(),
+            documentation: s(op, "documentation")
+                .map(|d| first_paragraph(&d))
+                .unwrap_or_default(),
             paginator: paginator.map(|p| Paginator {
                 input_token: strings(p.get("input_token")),
                 output_token: strings(p.get("output_token")),
@@ -578,7 +683,12 @@ impl Convert<'_> {
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
-                .map(|(k, v)| (k.clone(), v.get("value").map(Value::to_string).unwrap_or_default()))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.get("value").map(Value::to_string).unwrap_or_default(),
+                    )
+                })
                 .collect(),
             hidden: over.is_some_and(|o| o.hidden),
             argument_overrides: self
@@ -588,14 +698,24 @@ impl Convert<'_> {
                     cli_name: o.cli_name.clone(),
                     hidden: o.hidden,
                     required: o.required,
+                    aliases: o.aliases.clone(),
+                    nargs: o.nargs.clone(),
                 })
                 .collect(),
-            extra_arguments: self.overrides.extra_arguments.get(&key).cloned().unwrap_or_default(),
+            extra_arguments: self
+                .overrides
+                .extra_arguments
+                .get(&key)
+                .cloned()
+                .unwrap_or_default(),
         })
     }
 
     /// The argument overrides of one operation: `(member, override)`.
-    fn arguments<'s>(&'s self, operation: &'s str) -> impl Iterator<Item = (&'s str, &'s NameOverride)> + 's {
+    fn arguments<'s>(
+        &'s self,
+        operation: &'s str,
+    ) -> impl Iterator<Item = (&'s str, &'s NameOverride)> + 's {
         let prefix = format!("{}.{operation}.", self.api_name);
         self.overrides
             .arguments
@@ -611,7 +731,10 @@ mod tests {
 
     #[test]
     fn colliding_members_get_a_qualified_name() {
-        assert_eq!(collision_name("get-available-module-version", "version"), "module-version");
+        assert_eq!(
+            collision_name("get-available-module-version", "version"),
+            "module-version"
+        );
         assert_eq!(collision_name("search-events", "query"), "events-query");
         assert_eq!(collision_name("publish", "output"), "publish-output");
     }

@@ -77,7 +77,9 @@ mod tests {
     #[test]
     fn first_paragraph_as_text() {
         assert_eq!(
-            first_paragraph("<p>Returns <i>some</i> or all (up to 1,000) of the objects &amp; more.</p> <p>Second.</p>"),
+            first_paragraph(
+                "<p>Returns <i>some</i> or all (up to 1,000) of the objects &amp; more.</p> <p>Second.</p>"
+            ),
             "Returns some or all (up to 1,000) of the objects & more."
         );
         assert_eq!(first_paragraph("Plain text"), "Plain text");

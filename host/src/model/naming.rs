@@ -19,7 +19,8 @@ static PLURAL_ACRONYM: LazyLock<Regex> =
 /// One entry of botocore's `_xform_cache` for the `-` separator.
 #[expect(clippy::expect_used, reason = "constant patterns")]
 static EXCEPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\(\s*'([A-Za-z0-9]+)',\s*'-',?\s*\)\s*:\s*'([a-z0-9-]+)'"#).expect("a valid pattern")
+    Regex::new(r#"\(\s*'([A-Za-z0-9]+)',\s*'-',?\s*\)\s*:\s*'([a-z0-9-]+)'"#)
+        .expect("a valid pattern")
 });
 
 /// Names that do not follow the rule, as botocore lists them.
@@ -59,7 +60,11 @@ pub fn kebab(name: &str, exceptions: &Exceptions) -> String {
     }
     let mut name = name.to_owned();
     if let Some(found) = PLURAL_ACRONYM.find(&name) {
-        name = format!("{}-{}", &name[..found.start()], found.as_str().to_lowercase());
+        name = format!(
+            "{}-{}",
+            &name[..found.start()],
+            found.as_str().to_lowercase()
+        );
     }
     let first = FIRST_CAP.replace_all(&name, "${1}-${2}");
     END_CAP.replace_all(&first, "${1}-${2}").to_lowercase()
@@ -94,7 +99,10 @@ mod tests {
         let source = "_xform_cache = {\n    ('CreateCachediSCSIVolume', '_'): 'create_cached_iscsi_volume',\n    ('CreateCachediSCSIVolume', '-'): 'create-cached-iscsi-volume',\n    (\n        'IntrospectOAuth2TokenWithIAM',\n        '-',\n    ): 'introspect-oauth2-token-with-iam',\n}";
         let exceptions = Exceptions::from_botocore_source(source);
         assert_eq!(exceptions.len(), 2);
-        assert_eq!(kebab("CreateCachediSCSIVolume", &exceptions), "create-cached-iscsi-volume");
+        assert_eq!(
+            kebab("CreateCachediSCSIVolume", &exceptions),
+            "create-cached-iscsi-volume"
+        );
         assert_eq!(
             kebab("IntrospectOAuth2TokenWithIAM", &exceptions),
             "introspect-oauth2-token-with-iam"

@@ -53,7 +53,11 @@ pub struct ServiceEntry {
 }
 
 /// Writes services into the model file format.
-pub fn encode(botocore_version: &str, awscli_version: &str, services: &[Service]) -> Result<Vec<u8>, ModelError> {
+pub fn encode(
+    botocore_version: &str,
+    awscli_version: &str,
+    services: &[Service],
+) -> Result<Vec<u8>, ModelError> {
     let mut entries = Vec::with_capacity(services.len());
     let mut blobs = Vec::new();
     let mut sorted: Vec<&Service> = services.iter().collect();
@@ -65,11 +69,18 @@ pub fn encode(botocore_version: &str, awscli_version: &str, services: &[Service]
     // Services share most of their vocabulary (shape names, documentation
     // phrases, endpoint rules): a dictionary trained on all of them makes
     // each compressed alone nearly as small as all compressed together.
-    let samples: Vec<&[u8]> = raws.iter().map(|r| &r[..r.len().min(SAMPLE_BYTES)]).collect();
-    let dictionary = zstd::dict::from_samples(&samples, DICTIONARY_BYTES).map_err(|e| ModelError::Encode(e.to_string()))?;
-    let mut compressor = zstd::bulk::Compressor::with_dictionary(LEVEL, &dictionary).map_err(|e| ModelError::Encode(e.to_string()))?;
+    let samples: Vec<&[u8]> = raws
+        .iter()
+        .map(|r| &r[..r.len().min(SAMPLE_BYTES)])
+        .collect();
+    let dictionary = zstd::dict::from_samples(&samples, DICTIONARY_BYTES)
+        .map_err(|e| ModelError::Encode(e.to_string()))?;
+    let mut compressor = zstd::bulk::Compressor::with_dictionary(LEVEL, &dictionary)
+        .map_err(|e| ModelError::Encode(e.to_string()))?;
     for (service, raw) in sorted.into_iter().zip(&raws) {
-        let blob = compressor.compress(raw).map_err(|e| ModelError::Encode(e.to_string()))?;
+        let blob = compressor
+            .compress(raw)
+            .map_err(|e| ModelError::Encode(e.to_string()))?;
         entries.push(ServiceEntry {
             cli_name: service.cli_name.clone(),
             api_name: service.api_name.clone(),
@@ -123,19 +134,29 @@ impl ModelStore {
             message: message.to_owned(),
         };
         if bytes.len() < 12 || &bytes[..8] != MAGIC {
-            return Err(bad("not a model file of this version (regenerate it with `aws-api-mcp models build`)"));
+            return Err(bad(
+                "not a model file of this version (regenerate it with `aws-api-mcp models build`)",
+            ));
         }
         let len = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
-        let end = 12usize.checked_add(len).filter(|&e| e <= bytes.len()).ok_or_else(|| bad("the index is cut short"))?;
-        let raw = zstd::bulk::decompress(&bytes[12..end], 64 << 20).map_err(|e| bad(&format!("the index cannot be read: {e}")))?;
-        let index: Index = postcard::from_bytes(&raw).map_err(|e| bad(&format!("the index cannot be read: {e}")))?;
+        let end = 12usize
+            .checked_add(len)
+            .filter(|&e| e <= bytes.len())
+            .ok_or_else(|| bad("the index is cut short"))?;
+        let raw = zstd::bulk::decompress(&bytes[12..end], 64 << 20)
+            .map_err(|e| bad(&format!("the index cannot be read: {e}")))?;
+        let index: Index = postcard::from_bytes(&raw)
+            .map_err(|e| bad(&format!("the index cannot be read: {e}")))?;
         for entry in &index.services {
             let fits = (entry.offset as usize)
                 .checked_add(entry.len as usize)
                 .and_then(|e| e.checked_add(end))
                 .is_some_and(|e| e <= bytes.len());
             if !fits {
-                return Err(bad(&format!("service `{}` lies outside the file", entry.cli_name)));
+                return Err(bad(&format!(
+                    "service `{}` lies outside the file",
+                    entry.cli_name
+                )));
             }
         }
         let services = index.services.iter().map(|_| OnceLock::new()).collect();

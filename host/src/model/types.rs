@@ -149,6 +149,10 @@ pub struct ArgumentOverride {
     pub hidden: bool,
     /// Required or not, when the CLI differs from the model.
     pub required: Option<bool>,
+    /// Other options that set the member.
+    pub aliases: Vec<super::CliArg>,
+    /// The option's `nargs`, when the CLI differs from the shape.
+    pub nargs: Option<String>,
 }
 
 /// How an operation pages.

@@ -6,6 +6,7 @@
 )]
 
 mod cli;
+mod differential;
 mod loading;
 mod sandbox;
 mod support;

@@ -14,7 +14,7 @@ use crate::support::{check, loaded, within};
 fn denied_by_failure(guest: &'static str, name: &str) -> String {
     let policies = loaded(&[guests::DECIDES, guest]);
     let outcome = within(Duration::from_secs(60), move || {
-        check(&policies, "aws ec2 allow-me")
+        check(&policies, "aws ec2 start-instances --instance-ids i-1")
     });
     let verdict = outcome.verdict;
     assert_eq!(verdict.decision.kind(), "deny", "{verdict:?}");
@@ -50,7 +50,7 @@ fn a_panic_is_a_trap_with_its_message() {
     let reason = denied_by_failure(guests::PANICS, "panics");
     assert!(reason.contains("trapped"), "{reason}");
     assert!(
-        reason.contains("boom: the policy gave up on allow-me"),
+        reason.contains("boom: the policy gave up on start-instances"),
         "{reason}"
     );
 }
@@ -104,7 +104,7 @@ fn a_failed_instance_is_replaced_and_healthy_ones_are_reused() {
     let reason = |line: &str| check(&policies, line).verdict.decision.reason().to_owned();
     assert_eq!(reason("aws s3 ls"), "seen=1");
     assert_eq!(reason("aws s3 ls"), "seen=2");
-    assert!(reason("aws s3 crash").contains("asked to crash"));
+    assert!(reason("aws ec2 reboot-instances --instance-ids i-1").contains("asked to crash"));
     assert_eq!(reason("aws s3 ls"), "seen=1");
 }
 
@@ -117,9 +117,9 @@ fn misbehaving_policies_do_not_stop_other_calls() {
                 let policies = Arc::clone(&policies);
                 std::thread::spawn(move || {
                     let line = if i % 2 == 0 {
-                        "aws ec2 harmless"
+                        "aws ec2 describe-instances"
                     } else {
-                        "aws ec2 deny-me"
+                        "aws ec2 terminate-instances --instance-ids i-1"
                     };
                     check(&policies, line).verdict
                 })

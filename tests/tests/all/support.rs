@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use aws_api_mcp::command::Parser;
 use aws_api_mcp::harness::{Outcome, judge};
 use aws_api_mcp::policy::{LoadOptions, PolicyLoadError, PolicySet, RequestContext};
 use aws_api_mcp_tests::policies_dir;
@@ -28,9 +29,15 @@ pub fn context() -> RequestContext {
     }
 }
 
+/// The parser over the built-in command table, loaded once.
+pub fn parser() -> &'static Parser {
+    static PARSER: std::sync::OnceLock<Parser> = std::sync::OnceLock::new();
+    PARSER.get_or_init(|| Parser::load(None).expect("the built-in command table loads"))
+}
+
 /// Judges `line` with the default test context.
 pub fn check(policies: &PolicySet, line: &str) -> Outcome {
-    judge(policies, line, &context())
+    judge(parser(), policies, line, &context())
 }
 
 /// Runs `f` on another thread and fails the test if it takes longer than

@@ -1,5 +1,6 @@
-//! A well-behaved policy whose decision is named by the operation:
-//! `allow-me`, `deny-me`, `ask-me`; anything else abstains.
+//! A well-behaved policy that decides by the EC2 operation:
+//! `start-instances` is allowed, `terminate-instances` denied,
+//! `stop-instances` needs consent; anything else abstains.
 use aws_mcp_policy_sdk::{Decision, Metadata, Policy, Request, export_policy};
 
 struct Decides;
@@ -13,9 +14,9 @@ impl Policy for Decides {
     }
     fn evaluate(&self, request: &Request) -> Decision {
         match request.command.cli_operation.as_str() {
-            "allow-me" => Decision::Allow("the operation asked to be allowed".into()),
-            "deny-me" => Decision::Deny("the operation asked to be denied".into()),
-            "ask-me" => Decision::NeedsConsent("the operation asked for consent".into()),
+            "start-instances" => Decision::Allow("the operation asked to be allowed".into()),
+            "terminate-instances" => Decision::Deny("the operation asked to be denied".into()),
+            "stop-instances" => Decision::NeedsConsent("the operation asked for consent".into()),
             _ => Decision::Abstain,
         }
     }

@@ -1,4 +1,4 @@
-//! Allocates without end on any command but `harmless`.
+//! Allocates without end on any command but `describe-instances`.
 use aws_mcp_policy_sdk::{Decision, Metadata, Policy, Request, export_policy};
 
 struct Guest;
@@ -8,14 +8,14 @@ impl Policy for Guest {
         Metadata::new(
             "memory-bomb",
             "1.0.0",
-            "Allocates without end on any command but `harmless`.",
+            "Allocates without end on any command but `describe-instances`.",
         )
     }
     fn configure(_config: &str) -> Result<Self, String> {
         Ok(Guest)
     }
     fn evaluate(&self, request: &Request) -> Decision {
-        if request.command.cli_operation == "harmless" {
+        if request.command.cli_operation == "describe-instances" {
             return Decision::Abstain;
         }
         let mut chunks: Vec<Vec<u8>> = Vec::new();

@@ -1,4 +1,4 @@
-//! Recurses without end on any command but `harmless`.
+//! Recurses without end on any command but `describe-instances`.
 use aws_mcp_policy_sdk::{Decision, Metadata, Policy, Request, export_policy};
 
 struct Guest;
@@ -8,14 +8,14 @@ impl Policy for Guest {
         Metadata::new(
             "recursion",
             "1.0.0",
-            "Recurses without end on any command but `harmless`.",
+            "Recurses without end on any command but `describe-instances`.",
         )
     }
     fn configure(_config: &str) -> Result<Self, String> {
         Ok(Guest)
     }
     fn evaluate(&self, request: &Request) -> Decision {
-        if request.command.cli_operation == "harmless" {
+        if request.command.cli_operation == "describe-instances" {
             return Decision::Abstain;
         }
         #[allow(unconditional_recursion)]

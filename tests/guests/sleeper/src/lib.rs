@@ -1,4 +1,4 @@
-//! Sleeps for an hour on any command but `harmless`.
+//! Sleeps for an hour on any command but `describe-instances`.
 use aws_mcp_policy_sdk::{Decision, Metadata, Policy, Request, export_policy};
 
 struct Guest;
@@ -8,14 +8,14 @@ impl Policy for Guest {
         Metadata::new(
             "sleeper",
             "1.0.0",
-            "Sleeps for an hour on any command but `harmless`.",
+            "Sleeps for an hour on any command but `describe-instances`.",
         )
     }
     fn configure(_config: &str) -> Result<Self, String> {
         Ok(Guest)
     }
     fn evaluate(&self, request: &Request) -> Decision {
-        if request.command.cli_operation == "harmless" {
+        if request.command.cli_operation == "describe-instances" {
             return Decision::Abstain;
         }
         std::thread::sleep(std::time::Duration::from_secs(3600));

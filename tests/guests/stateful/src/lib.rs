@@ -1,5 +1,5 @@
 //! Counts the commands its instance has seen, to show instances are reused
-//! and replaced after a failure; panics on `crash`.
+//! and replaced after a failure; panics on `reboot-instances`.
 use aws_mcp_policy_sdk::{Decision, Metadata, Policy, Request, export_policy};
 
 struct Counter {
@@ -17,7 +17,7 @@ impl Policy for Counter {
     }
     fn evaluate(&self, request: &Request) -> Decision {
         self.seen.set(self.seen.get() + 1);
-        if request.command.cli_operation == "crash" {
+        if request.command.cli_operation == "reboot-instances" {
             panic!("asked to crash");
         }
         Decision::Allow(format!("seen={}", self.seen.get()))
