@@ -26,7 +26,6 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-#[expect(clippy::large_enum_variant, reason = "parsed once at start-up")]
 enum Command {
     /// Serve MCP over standard input and output (the default).
     Serve,

@@ -214,7 +214,6 @@ impl Parser {
         {
             return self.custom(command, service_name, operation_name, rest, global, files);
         }
-        let mut global = global;
         let Some(service) = self.service(&service_name)? else {
             if let Some(command) = self
                 .commands
@@ -354,7 +353,7 @@ impl Parser {
                         .find(|a| a.name == name && !a.positional)
                         .map(nargs)
                 })
-                .or_else(|| match name {
+                .or(match name {
                     "cli-input-json" | "cli-input-yaml" => Some(Nargs::One),
                     "generate-cli-skeleton" => Some(Nargs::Optional),
                     "max-items" | "page-size" | "starting-token" if paginated => Some(Nargs::One),
@@ -931,4 +930,186 @@ fn local_positionals(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::sync::OnceLock;
+
+    fn parser() -> &'static Parser {
+        static PARSER: OnceLock<Parser> = OnceLock::new();
+        PARSER.get_or_init(|| Parser::load(None).expect("the built-in models load"))
+    }
+
+    fn parse_in(line: &str, dir: &Path) -> Result<ParsedCommand, ParseError> {
+        parser().parse(
+            line,
+            &ParseContext {
+                working_dir: dir,
+                file_access: FileAccessMode::Workdir,
+            },
+        )
+    }
+
+    fn ok(line: &str) -> ParsedCommand {
+        parse_in(line, Path::new("/nonexistent")).unwrap_or_else(|e| panic!("{line}: {e}"))
+    }
+
+    fn err(line: &str) -> String {
+        parse_in(line, Path::new("/nonexistent"))
+            .expect_err(line)
+            .to_string()
+    }
+
+    fn params(c: &ParsedCommand) -> Value {
+        Value::Object(
+            c.parameters
+                .iter()
+                .map(|p| (p.api_name.clone(), p.value.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn api_names_and_typed_values() {
+        let c = ok("aws s3api list-objects-v2 --bucket b --max-keys 5 --fetch-owner");
+        assert_eq!(c.api_service.as_deref(), Some("s3"));
+        assert_eq!(c.api_operation.as_deref(), Some("ListObjectsV2"));
+        assert_eq!(
+            params(&c),
+            json!({"Bucket": "b", "MaxKeys": 5, "FetchOwner": true})
+        );
+        let c =
+            ok("aws ec2 describe-instances --no-dry-run --instance-ids i-1 i-2 --region eu-west-1");
+        assert_eq!(
+            params(&c),
+            json!({"DryRun": false, "InstanceIds": ["i-1", "i-2"]})
+        );
+        assert_eq!(c.global.region.as_deref(), Some("eu-west-1"));
+    }
+
+    #[test]
+    fn shorthand_and_json_by_shape() {
+        let c = ok(
+            "aws ec2 describe-instances --filters Name=instance-state-name,Values=running,stopped Name=tag:Env,Values=prod",
+        );
+        assert_eq!(
+            params(&c)["Filters"],
+            json!([{"Name": "instance-state-name", "Values": ["running", "stopped"]}, {"Name": "tag:Env", "Values": ["prod"]}])
+        );
+        let c = ok("aws dynamodb put-item --table-name t --item '{\"k\": {\"S\": \"v\"}}'");
+        assert_eq!(params(&c)["Item"], json!({"k": {"S": "v"}}));
+        let c = ok(
+            "aws autoscaling put-scaling-policy --auto-scaling-group-name g --policy-name p --step-adjustments MetricIntervalLowerBound=0,ScalingAdjustment=2",
+        );
+        assert_eq!(
+            params(&c)["StepAdjustments"],
+            json!([{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 2}])
+        );
+    }
+
+    #[test]
+    fn files_are_read_only_inside_the_working_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("policy.json"),
+            "{\"Version\": \"2012-10-17\"}",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("input.json"),
+            "{\"UserName\": \"from-file\", \"Path\": \"/a/\"}",
+        )
+        .unwrap();
+        let c = parse_in(
+            "aws iam create-policy --policy-name p --policy-document file://policy.json",
+            dir.path(),
+        )
+        .unwrap();
+        assert_eq!(
+            params(&c)["PolicyDocument"],
+            json!("{\"Version\": \"2012-10-17\"}")
+        );
+        assert_eq!(c.files[0].access, FileAccess::Read);
+        let e = parse_in(
+            "aws iam create-policy --policy-name p --policy-document file:///etc/passwd",
+            dir.path(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("outside the working directory"),
+            "{e}"
+        );
+        let c = parse_in(
+            "aws iam create-user --cli-input-json file://input.json --path /b/",
+            dir.path(),
+        )
+        .unwrap();
+        assert_eq!(params(&c), json!({"Path": "/b/", "UserName": "from-file"}));
+        let e = parse_in(
+            "aws iam create-user --cli-input-json '{\"Nope\": 1}'",
+            dir.path(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("UserName"), "{e}");
+    }
+
+    #[test]
+    fn outputs_streams_waiters_and_pagination() {
+        let c = ok("aws s3api get-object --bucket b --key k out.bin");
+        assert_eq!(c.files[0].access, FileAccess::Write);
+        assert_eq!(c.positionals, ["out.bin"]);
+        let c = ok("aws ec2 wait instance-running --instance-ids i-1");
+        assert_eq!(c.cli_subcommand.as_deref(), Some("instance-running"));
+        assert_eq!(c.api_operation.as_deref(), Some("DescribeInstances"));
+        let c = ok("aws iam list-users --max-items 5 --starting-token abc");
+        assert_eq!(c.global.max_items, Some(5));
+        assert_eq!(params(&c), json!({"Marker": "abc"}));
+        assert!(
+            err("aws iam get-user --max-items 5").contains("works only with commands that page")
+        );
+    }
+
+    #[test]
+    fn cli_commands_and_abbreviations() {
+        let c = ok("aws s3 cp s3://a/k s3://b/k --recursive --exclude '*.tmp' --exclude '*.log'");
+        assert!(c.is_customization);
+        assert_eq!(c.positionals, ["s3://a/k", "s3://b/k"]);
+        let c =
+            ok("aws autoscaling describe-notification-configurations --auto-scaling-group-name g");
+        assert_eq!(params(&c), json!({"AutoScalingGroupNames": ["g"]}));
+        let c = ok(
+            "aws ec2 create-network-acl-entry --network-acl-id a --ingress --rule-number 1 --protocol udp --rule-action allow --cidr-block 0.0.0.0/0",
+        );
+        assert_eq!(params(&c)["Egress"], json!(false));
+    }
+
+    #[test]
+    fn errors_suggest_the_fix() {
+        assert!(err("aws ec3 describe-instances").contains("did you mean one of `ec2`"));
+        assert!(err("aws ec2 describe-instance").contains("`describe-instances`"));
+        assert!(err("aws ec2 describe-instances --instance-idz i-1").contains("`instance-ids`"));
+        assert_eq!(
+            err("aws iam create-access-key --user"),
+            "`--user-name` needs a value"
+        );
+        assert!(
+            err("aws s3api put-object --bucket b").contains("missing required parameters: `--key`")
+        );
+        assert!(err("aws dynamodb put-item --table-name t --item '{bad'").contains("JSON"));
+        assert!(
+            err("aws ec2 describe-instances --filters Name=x,Values='y").contains("never closed")
+        );
+        assert!(
+            err("aws s3api list-objects-v2 --bucket b --max-keys many").contains("a whole number")
+        );
+        assert!(err("aws ec2 wait instance-runing").contains("`instance-running`"));
+        assert!(err("aws iam create-user --user-name ''").contains("at least 1 characters"));
+        assert!(err("aws sqs send-message --queue-url q --message-body b --message-attributes '{\"a\": {\"DataType\": 5}}'").contains("must be a string"));
+        assert!(
+            err("aws s3api get-object --bucket b --key k").contains("writes its output to a file")
+        );
+    }
 }

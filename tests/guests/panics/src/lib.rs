@@ -5,7 +5,11 @@ struct Guest;
 
 impl Policy for Guest {
     fn metadata() -> Metadata {
-        Metadata::new("panics", "1.0.0", "Panics on any command but `describe-instances`.")
+        Metadata::new(
+            "panics",
+            "1.0.0",
+            "Panics on any command but `describe-instances`.",
+        )
     }
     fn configure(_config: &str) -> Result<Self, String> {
         Ok(Guest)
