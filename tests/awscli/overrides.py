@@ -108,7 +108,25 @@ def main():
             if op is None or cmd.get("customization"):
                 result["commands"].append(command(service, cmd))
                 continue
-            by_operation[op] = cmd
+            by_operation.setdefault(op, []).append(cmd)
+        for op, cmds in list(by_operation.items()):
+            # Several commands for one operation: the visible one named by
+            # the rule is the API command; other visible ones are the CLI's
+            # own commands built on it (`rds add-option-to-option-group` on
+            # ModifyOptionGroup); hidden ones are old spellings, dropped.
+            rule = xform_name(op, "-")
+            visible = [c for c in cmds if not c.get("hidden")]
+            if len(visible) <= 1:
+                by_operation[op] = (visible or cmds)[0]
+                continue
+            primary = next((c for c in visible if c["name"] == rule), None)
+            for c in visible:
+                if c is not primary:
+                    result["commands"].append(command(service, c))
+            if primary is None:
+                del by_operation[op]
+            else:
+                by_operation[op] = primary
         for op_name in model.operation_names:
             key = f"{botocore_name}.{op_name}"
             cmd = by_operation.get(op_name)

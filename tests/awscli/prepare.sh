@@ -19,4 +19,8 @@ if [ ! -s "$dir/expected.jsonl" ] || [ "$dir/expected.jsonl" -ot "$here/cli_pars
   (cd "$dir/workdir" && "$venv/bin/python" "$here/cli_parse.py" < "$dir/examples.txt" > "$dir/expected.jsonl.tmp")
   mv "$dir/expected.jsonl.tmp" "$dir/expected.jsonl"
 fi
+if [ ! -s "$dir/cli-table.jsonl" ] || [ "$dir/cli-table.jsonl" -ot "$here/dump_cli.py" ]; then
+  "$venv/bin/python" "$here/dump_cli.py" > "$dir/cli-table.jsonl.tmp"
+  mv "$dir/cli-table.jsonl.tmp" "$dir/cli-table.jsonl"
+fi
 echo "reference answers: $(wc -l < "$dir/expected.jsonl") commands in $dir/expected.jsonl"

@@ -106,6 +106,40 @@ impl Parser {
         &self.models
     }
 
+    /// The options of `aws <cli_service> <cli_operation>` as
+    /// `(option, API member)`, `None` when there is no such API command. CLI
+    /// commands and options the CLI adds have no member.
+    pub fn options(
+        &self,
+        cli_service: &str,
+        cli_operation: &str,
+    ) -> Option<Vec<(String, Option<String>)>> {
+        let service = self.service(cli_service).ok()??;
+        let operation = service
+            .operations
+            .iter()
+            .find(|o| o.cli_name == cli_operation && !o.hidden)?;
+        let mut options: Vec<(String, Option<String>)> = arguments::table(&service, operation)
+            .into_iter()
+            .map(|a| (a.cli_name, Some(a.member.name.clone())))
+            .collect();
+        options.extend(
+            operation
+                .extra_arguments
+                .iter()
+                .filter(|a| !a.positional)
+                .map(|a| (a.name.clone(), None)),
+        );
+        Some(options)
+    }
+
+    /// Whether `aws <service> <name>` is a command the CLI implements itself.
+    pub fn is_cli_command(&self, service: &str, name: &str) -> bool {
+        self.commands
+            .iter()
+            .any(|c| c.service == service && c.name == name)
+    }
+
     /// Every service command name: API services and the CLI's own.
     fn service_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self
@@ -925,7 +959,14 @@ fn local_positionals(
                 } else {
                     ("destination", FileAccess::Write)
                 };
-                files.record(parameter, path, access)?;
+                let file = files.record(parameter, path, access)?;
+                if access == FileAccess::Read && !file.exists {
+                    return Err(ParseError::BadPath {
+                        path: path.clone(),
+                        reason: "it does not exist; name an existing local file or folder"
+                            .to_owned(),
+                    });
+                }
             }
         }
     }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use aws_api_mcp::command::ParseContext;
+use aws_api_mcp::command::{ParseContext, ParseError};
 use aws_api_mcp::config::FileAccessMode;
 use serde_json::Value;
 
@@ -65,18 +65,20 @@ fn differential_against_the_aws_cli() {
         let cli_accepts = cli_ok || kind == "no-call";
         *counts.entry("compared").or_default() += 1;
         let ours = parser().parse(command, &context);
-        if cli_accepts && let Err(aws_api_mcp::command::ParseError::Split(e)) = &ours {
-            // `<`, `$VAR`, `|` outside quotes: a shell would redirect or
-            // expand them, so the server refuses them on purpose (the CLI's
-            // examples rely on a shell quoting them away, or not).
+        let on_purpose = match &ours {
+            Err(e @ ParseError::Split(_)) => Some(e.to_string()),
+            Err(e @ ParseError::BadPath { path, .. }) if path == "-" => Some(e.to_string()),
+            _ => None,
+        };
+        if cli_accepts && let Some(e) = on_purpose {
+            // `<`, `$VAR`, `|` outside quotes would be redirected or expanded
+            // by a shell, and `-` names a terminal the server does not have:
+            // the server refuses these on purpose.
             *counts
-                .entry("refused on purpose: shell syntax (not in the rate)")
+                .entry("refused on purpose: shell syntax, `-` for a terminal (not in the rate)")
                 .or_default() += 1;
             *counts.entry("compared").or_default() -= 1;
-            accept_disagree.push(format!(
-                "{command}
-    refused on purpose: {e}"
-            ));
+            accept_disagree.push(format!("{command}\n    refused on purpose: {e}"));
             continue;
         }
         if cli_accepts != ours.is_ok() {

@@ -6,6 +6,7 @@
 )]
 
 mod cli;
+mod cli_table;
 mod differential;
 mod loading;
 mod sandbox;

@@ -78,7 +78,7 @@ fn an_oversized_reason_is_refused() {
 #[test]
 fn a_policy_sees_no_files_network_environment_or_time() {
     let policies = loaded(&[guests::PROBE]);
-    let outcome = check(&policies, "aws s3 cp ./a.txt s3://bucket/a.txt");
+    let outcome = check(&policies, "aws s3 cp s3://bucket/a.txt ./a.txt");
     let reason = outcome.verdict.decision.reason().to_owned();
     assert_eq!(outcome.verdict.decision.kind(), "allow", "{reason}");
     for seen in [
@@ -95,7 +95,7 @@ fn a_policy_sees_no_files_network_environment_or_time() {
     }
     // What it needs comes in the request instead.
     assert!(!reason.contains("time=0 "), "{reason}");
-    assert!(reason.contains("files=[\"source="), "{reason}");
+    assert!(reason.contains("files=[\"destination="), "{reason}");
 }
 
 #[test]
