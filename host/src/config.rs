@@ -17,16 +17,115 @@ pub enum FileAccessMode {
     Unrestricted,
 }
 
-/// A variable whose value is not one of those accepted.
+/// A setting the server cannot start with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{variable}` is `{value}`; accepted values: {accepted}")]
-pub struct ConfigError {
-    /// The variable.
-    pub variable: String,
-    /// Its value.
-    pub value: String,
-    /// What it accepts.
-    pub accepted: &'static str,
+pub enum ConfigError {
+    #[error("`{variable}` is `{value}`; accepted values: {accepted}")]
+    Invalid {
+        variable: String,
+        value: String,
+        accepted: &'static str,
+    },
+    #[error(
+        "`AWS_REGION` is not set: set it to the region commands run in by default, such as `us-east-1`"
+    )]
+    MissingRegion,
+    #[error("`AWS_REGION` is `{0}`, which is not a region name such as `us-east-1` or `eu-west-2`")]
+    BadRegion(String),
+    #[error("`AWS_API_MCP_WORKING_DIR` is `{0}`; it must be an absolute path")]
+    RelativeWorkingDir(String),
+    #[error("the working directory `{path}` cannot be used: {message}")]
+    WorkingDir { path: String, message: String },
+}
+
+/// The server's settings, read once at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// `AWS_REGION`: where commands run unless they say `--region`.
+    pub region: String,
+    /// `AWS_API_MCP_PROFILE_NAME`.
+    pub profile: Option<String>,
+    /// `AWS_API_MCP_WORKING_DIR`, created if missing, symlinks resolved.
+    pub working_dir: std::path::PathBuf,
+    /// `READ_OPERATIONS_ONLY`.
+    pub read_only: bool,
+    /// `REQUIRE_MUTATION_CONSENT`.
+    pub require_consent: bool,
+    /// `AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS`.
+    pub file_access: FileAccessMode,
+    /// `AWS_API_MCP_POLICIES_DIR`.
+    pub policies_dir: Option<std::path::PathBuf>,
+    /// `AWS_API_MCP_MODELS_DIR`.
+    pub models_dir: Option<std::path::PathBuf>,
+}
+
+impl ServerConfig {
+    /// Reads and checks the environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let region = var("AWS_REGION").ok_or(ConfigError::MissingRegion)?;
+        if !is_region(&region) {
+            return Err(ConfigError::BadRegion(region));
+        }
+        let working_dir = match var("AWS_API_MCP_WORKING_DIR") {
+            Some(dir) => {
+                let path = std::path::PathBuf::from(&dir);
+                if !path.is_absolute() {
+                    return Err(ConfigError::RelativeWorkingDir(dir));
+                }
+                path
+            }
+            None => default_working_dir(),
+        };
+        let unusable = |message: String| ConfigError::WorkingDir {
+            path: working_dir.display().to_string(),
+            message,
+        };
+        std::fs::create_dir_all(&working_dir).map_err(|e| unusable(e.to_string()))?;
+        let working_dir = working_dir
+            .canonicalize()
+            .map_err(|e| unusable(e.to_string()))?;
+        let file_access = match var("AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS") {
+            Some(v) => {
+                FileAccessMode::parse("AWS_API_MCP_ALLOW_UNRESTRICTED_LOCAL_FILE_ACCESS", &v)?
+            }
+            None => FileAccessMode::Workdir,
+        };
+        Ok(ServerConfig {
+            region,
+            profile: var("AWS_API_MCP_PROFILE_NAME"),
+            working_dir,
+            read_only: env_bool("READ_OPERATIONS_ONLY")?,
+            require_consent: env_bool("REQUIRE_MUTATION_CONSENT")?,
+            file_access,
+            policies_dir: var("AWS_API_MCP_POLICIES_DIR").map(Into::into),
+            models_dir: var("AWS_API_MCP_MODELS_DIR").map(Into::into),
+        })
+    }
+}
+
+/// `<XDG_RUNTIME_DIR or TMPDIR or /tmp>/aws-api-mcp/workdir`, the Python
+/// server's default.
+fn default_working_dir() -> std::path::PathBuf {
+    let base = std::env::var_os("XDG_RUNTIME_DIR")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("aws-api-mcp").join("workdir")
+}
+
+/// `us-east-1`, `eu-west-2`, `us-gov-west-1`, `cn-north-1`, `il-central-1`...
+fn is_region(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
 
 impl FileAccessMode {
@@ -37,7 +136,7 @@ impl FileAccessMode {
             "" | "workdir" | "false" | "no" | "0" => Ok(FileAccessMode::Workdir),
             "no-access" => Ok(FileAccessMode::NoAccess),
             "true" | "unrestricted" | "yes" | "1" => Ok(FileAccessMode::Unrestricted),
-            _ => Err(ConfigError {
+            _ => Err(ConfigError::Invalid {
                 variable: variable.to_owned(),
                 value: value.to_owned(),
                 accepted: "workdir, no-access, unrestricted (or true)",
@@ -52,7 +151,7 @@ pub fn parse_bool(variable: &str, value: &str) -> Result<bool, ConfigError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "1" => Ok(true),
         "" | "false" | "no" | "0" => Ok(false),
-        _ => Err(ConfigError {
+        _ => Err(ConfigError::Invalid {
             variable: variable.to_owned(),
             value: value.to_owned(),
             accepted: "true, yes, 1, false, no, 0",
@@ -90,5 +189,28 @@ mod tests {
             FileAccessMode::NoAccess
         );
         assert!(FileAccessMode::parse("X", "anywhere").is_err());
+    }
+
+    #[test]
+    fn region_names() {
+        for ok in [
+            "us-east-1",
+            "eu-west-2",
+            "us-gov-west-1",
+            "cn-north-1",
+            "ap-southeast-5",
+        ] {
+            assert!(is_region(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "us-east",
+            "US-EAST-1",
+            "us_east_1",
+            "us-east-1; rm",
+            "*",
+        ] {
+            assert!(!is_region(bad), "{bad}");
+        }
     }
 }

@@ -10,3 +10,4 @@ pub mod config;
 pub mod harness;
 pub mod model;
 pub mod policy;
+pub mod server;

@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use aws_api_mcp::command::Parser as CommandParser;
@@ -193,12 +193,39 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => bail!(
-            "the MCP stdio server is not part of this build yet; use `aws-api-mcp policy check` to see how the policies judge a command"
-        ),
+        Command::Serve => serve(),
         Command::Policy(command) => policy_command(command),
         Command::Models(command) => models_command(command),
     }
+}
+
+/// The MCP server: settings from the environment, checked before anything
+/// starts; then stdio until the client leaves.
+fn serve() -> Result<ExitCode> {
+    let config = config::ServerConfig::from_env()?;
+    let parser = CommandParser::load(config.models_dir.as_deref())?;
+    let policies = PolicySet::load(&LoadOptions {
+        dir: config.policies_dir.clone(),
+        cache_dir: std::env::var_os("AWS_API_MCP_CACHE_DIR")
+            .map(|d| PathBuf::from(d).join("policies"))
+            .or_else(CompiledCache::default_dir),
+        settings_dir: dirs::home_dir().map(|h| h.join(".aws").join("aws-api-mcp")),
+        settings: BTreeMap::new(),
+        limits: policy::Limits::default(),
+    })?;
+    tracing::info!(
+        region = %config.region,
+        read_only = config.read_only,
+        policies = policies.policies().count(),
+        "serving MCP on stdio"
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(aws_api_mcp::server::serve_stdio(config, parser, policies))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn models_command(command: ModelsCommand) -> Result<ExitCode> {

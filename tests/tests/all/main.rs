@@ -9,6 +9,7 @@ mod cli;
 mod cli_table;
 mod differential;
 mod loading;
+mod mcp;
 mod sandbox;
 mod support;
 mod verdicts;
