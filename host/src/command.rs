@@ -43,6 +43,33 @@ pub struct ParsedCommand {
     pub global: GlobalOptions,
     /// The local files the command reads or writes.
     pub files: Vec<LocalFile>,
+    /// What the service model says about the operation, for API commands.
+    #[serde(skip)]
+    pub facts: Option<OperationFacts>,
+}
+
+/// What the service model says about an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationFacts {
+    /// `GET`, `POST`, ...
+    pub http_method: String,
+    /// The first paragraph of its documentation.
+    pub documentation: String,
+    /// The input shape's members, as the CLI names them.
+    pub input: Vec<MemberFacts>,
+}
+
+/// One input member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberFacts {
+    pub api_name: String,
+    pub cli_name: String,
+    pub required: bool,
+    pub shape: ShapeKind,
+    pub enum_values: Vec<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub pattern: Option<String>,
 }
 
 /// One parameter.

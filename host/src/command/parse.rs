@@ -506,7 +506,9 @@ impl Parser {
                 });
             }
         }
+        let facts = Some(facts(&service, operation));
         Ok(ParsedCommand {
+            facts,
             cli_service: service_name,
             cli_operation: operation_name,
             cli_subcommand: waiter.clone(),
@@ -731,6 +733,7 @@ impl Parser {
             }
         }
         Ok(ParsedCommand {
+            facts: None,
             cli_service: service,
             cli_operation: operation,
             cli_subcommand: subcommand,
@@ -764,6 +767,32 @@ fn resolve_abbreviation<'a, T>(
         prefixed.pop()
     } else {
         None
+    }
+}
+
+/// The model's facts about an operation, for the policies.
+fn facts(service: &Service, operation: &Operation) -> super::OperationFacts {
+    let input = arguments::table(service, operation)
+        .into_iter()
+        .filter(|a| !a.negative)
+        .map(|a| {
+            let shape = &service.shapes[a.member.shape as usize];
+            super::MemberFacts {
+                api_name: a.member.name.clone(),
+                cli_name: a.cli_name.clone(),
+                required: a.required,
+                shape: arguments::shape_kind(service, a.member.shape),
+                enum_values: shape.enum_values.clone(),
+                min: shape.min,
+                max: shape.max,
+                pattern: shape.pattern.clone(),
+            }
+        })
+        .collect();
+    super::OperationFacts {
+        http_method: operation.http_method.clone(),
+        documentation: operation.documentation.clone(),
+        input,
     }
 }
 

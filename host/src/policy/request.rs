@@ -91,7 +91,25 @@ pub fn build(line: &str, command: &ParsedCommand, context: &RequestContext) -> w
                 exists: f.exists,
             })
             .collect(),
-        facts: None,
+        facts: command.facts.as_ref().map(|f| wit::OperationFacts {
+            iam_action: None,
+            http_method: Some(f.http_method.clone()),
+            input: f
+                .input
+                .iter()
+                .map(|m| wit::MemberFacts {
+                    api_name: m.api_name.clone(),
+                    cli_name: m.cli_name.clone(),
+                    required: m.required,
+                    shape: shape(m.shape),
+                    enum_values: m.enum_values.clone(),
+                    min: m.min,
+                    max: m.max,
+                    pattern: m.pattern.clone(),
+                })
+                .collect(),
+            documentation: Some(f.documentation.clone()).filter(|d| !d.is_empty()),
+        }),
         context: wit::Context {
             read_only: context.read_only,
             require_consent: context.require_consent,
