@@ -461,22 +461,7 @@ impl Parser {
         let mut parameters =
             arguments::read(&service, operation, options, cli_input, &mut files, &shown)?;
         for (name, values) in extra {
-            let value = match values.len() {
-                0 => Value::Bool(true),
-                1 => Value::String(values[0].text.clone()),
-                _ => Value::Array(
-                    values
-                        .iter()
-                        .map(|w| Value::String(w.text.clone()))
-                        .collect(),
-                ),
-            };
-            parameters.push(Parameter {
-                api_name: name.clone(),
-                cli_name: name,
-                value,
-                shape: ShapeKind::Unknown,
-            });
+            parameters.push(raw_parameter(name, &values));
         }
         if let Some(path) = &outfile_path {
             files.record("outfile", &path.text, FileAccess::Write)?;
@@ -699,22 +684,7 @@ impl Parser {
                     expected: format!("one of {}", arg.choices.join(", ")),
                 });
             }
-            let value = match values.len() {
-                0 => Value::Bool(true),
-                1 => Value::String(values[0].text.clone()),
-                _ => Value::Array(
-                    values
-                        .iter()
-                        .map(|w| Value::String(w.text.clone()))
-                        .collect(),
-                ),
-            };
-            parameters.push(Parameter {
-                api_name: name.clone(),
-                cli_name: name,
-                value,
-                shape: ShapeKind::Unknown,
-            });
+            parameters.push(raw_parameter(name, &values));
         }
         let positionals: Vec<String> = positional_values
             .into_iter()
@@ -767,6 +737,22 @@ fn resolve_abbreviation<'a, T>(
         prefixed.pop()
     } else {
         None
+    }
+}
+
+/// An option kept as written (a CLI command's own, or one the CLI adds to
+/// an API command): a flag is `true`, one word a string, several a list.
+fn raw_parameter(name: String, values: &[Word]) -> Parameter {
+    let value = match values {
+        [] => Value::Bool(true),
+        [one] => Value::String(one.text.clone()),
+        many => Value::Array(many.iter().map(|w| Value::String(w.text.clone())).collect()),
+    };
+    Parameter {
+        api_name: name.clone(),
+        cli_name: name,
+        value,
+        shape: ShapeKind::Unknown,
     }
 }
 

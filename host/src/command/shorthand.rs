@@ -117,6 +117,13 @@ impl Parser<'_> {
     }
 
     fn keyval(&mut self) -> Result<(String, Value), ShorthandError> {
+        let key = self.key_and_equals()?;
+        let value = self.values()?;
+        Ok((key, value))
+    }
+
+    /// A key, then `=` or `@=` (the value names a file to load).
+    fn key_and_equals(&mut self) -> Result<String, ShorthandError> {
         let key = self.key();
         self.paramfile = false;
         self.whitespace();
@@ -125,8 +132,7 @@ impl Parser<'_> {
             self.paramfile = true;
         }
         self.expect('=', true)?;
-        let value = self.values()?;
-        Ok((key, value))
+        Ok(key)
     }
 
     fn key(&mut self) -> String {
@@ -221,14 +227,7 @@ impl Parser<'_> {
             if self.at_eof() {
                 return Err(self.error("expected `}`, found the end".to_owned()));
             }
-            let key = self.key();
-            self.paramfile = false;
-            self.whitespace();
-            if self.current() == Some('@') {
-                self.index += 1;
-                self.paramfile = true;
-            }
-            self.expect('=', true)?;
+            let key = self.key_and_equals()?;
             let value = self.explicit_values()?;
             self.whitespace();
             if self.current() != Some('}') {
