@@ -110,27 +110,24 @@ fn main() -> anyhow::Result<()> {
         "parse and type one command against the command table",
         parse,
     );
-    let evaluate: Vec<Duration> = (0..20_000)
-        .map(|_| {
-            let start = Instant::now();
-            let verdict = policies.evaluate(line, &parsed, &context);
-            let elapsed = start.elapsed();
-            assert_eq!(verdict.decision.kind(), "allow");
-            elapsed
-        })
-        .collect();
-    show("judge one command through all 3 default policies", evaluate);
+    let judge = |line: &str, parsed: &aws_api_mcp::command::ParsedCommand, expected: &str| {
+        (0..20_000)
+            .map(|_| {
+                let start = Instant::now();
+                let verdict = policies.evaluate(line, parsed, &context);
+                let elapsed = start.elapsed();
+                assert_eq!(verdict.decision.kind(), expected);
+                elapsed
+            })
+            .collect::<Vec<Duration>>()
+    };
+    show(
+        "judge one command through all 3 default policies",
+        judge(line, &parsed, "allow"),
+    );
     let write = "aws iam create-user --user-name bob";
     let parsed_write = parser.parse(write, &parse_context)?;
-    let denied: Vec<Duration> = (0..20_000)
-        .map(|_| {
-            let start = Instant::now();
-            let verdict = policies.evaluate(write, &parsed_write, &context);
-            let elapsed = start.elapsed();
-            assert_eq!(verdict.decision.kind(), "deny");
-            elapsed
-        })
-        .collect();
+    let denied = judge(write, &parsed_write, "deny");
     show("judge a write in read-only mode (denied)", denied);
     Ok(())
 }

@@ -130,10 +130,7 @@ pub fn read(
             return Err(ParseError::UnknownParameter {
                 parameter: name.clone(),
                 command: command.to_owned(),
-                suggestions: closest(&name, names.iter().copied())
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect(),
+                suggestions: closest(&name, names.iter().copied()),
             });
         };
         // As with the CLI, a repeated option's last value wins.

@@ -265,10 +265,7 @@ impl Parser {
             let names = self.service_names();
             return Err(ParseError::UnknownService {
                 service: service_name.clone(),
-                suggestions: closest(&service_name, names.iter().copied())
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect(),
+                suggestions: closest(&service_name, names.iter().copied()),
             });
         };
         let (operation, waiter, rest) = if operation_name == "wait" && !service.waiters.is_empty() {
@@ -288,10 +285,7 @@ impl Parser {
                     suggestions: closest(
                         &waiter_word.text,
                         service.waiters.iter().map(|w| w.cli_name.as_str()),
-                    )
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect(),
+                    ),
                 });
             };
             let operation = service
@@ -333,10 +327,7 @@ impl Parser {
                 return Err(ParseError::UnknownOperation {
                     service: service_name.clone(),
                     operation: operation_name.clone(),
-                    suggestions: closest(&operation_name, names.into_iter())
-                        .into_iter()
-                        .map(str::to_owned)
-                        .collect(),
+                    suggestions: closest(&operation_name, names.into_iter()),
                 });
             };
             (operation, None, rest)
@@ -402,10 +393,7 @@ impl Parser {
                 };
             }
             ParseError::UnknownParameter {
-                suggestions: closest(&name, args.iter().map(|a| a.cli_name.as_str()))
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect(),
+                suggestions: closest(&name, args.iter().map(|a| a.cli_name.as_str())),
                 parameter: name,
                 command: shown.clone(),
             }
@@ -571,10 +559,7 @@ impl Parser {
                         suggestions: closest(
                             &word.text,
                             command.subcommands.iter().map(|c| c.name.as_str()),
-                        )
-                        .into_iter()
-                        .map(str::to_owned)
-                        .collect(),
+                        ),
                     });
                 }
             }
@@ -611,10 +596,7 @@ impl Parser {
                     .iter()
                     .filter(|a| !a.positional)
                     .map(|a| a.name.as_str()),
-            )
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
+            ),
             parameter: name,
             command: shown.clone(),
         })?;

@@ -2,7 +2,7 @@
 
 /// Up to three names closest to `wanted`, best first: by edit distance,
 /// then by sharing a prefix or containing it.
-pub fn closest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+pub fn closest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Vec<String> {
     let wanted_lower = wanted.to_ascii_lowercase();
     let mut scored: Vec<(usize, &str)> = names
         .map(|name| {
@@ -13,7 +13,11 @@ pub fn closest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Vec<&'
         .filter(|(distance, name)| *distance <= (name.len().max(wanted.len()) / 2).max(2))
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, n)| n).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_owned())
+        .collect()
 }
 
 #[cfg(test)]
