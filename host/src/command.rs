@@ -51,6 +51,8 @@ pub struct ParsedCommand {
 /// What the service model says about an operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationFacts {
+    /// The IAM action it is authorized as (`s3:ListBucket`), when known.
+    pub iam_action: Option<String>,
     /// `GET`, `POST`, ...
     pub http_method: String,
     /// The first paragraph of its documentation.

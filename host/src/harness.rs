@@ -1,14 +1,17 @@
 //! `aws-api-mcp policy ...`: test policies in isolation, without an MCP
 //! client or AWS. `check` shows how the policies judge commands; `test`
-//! runs case files and fails on any mismatch, for a team's own CI.
+//! runs case files and fails on any mismatch, for a team's own CI;
+//! `classify` checks the read/write classification over the whole table.
 
 mod cases;
 mod check;
+mod classify;
 
 use serde::Serialize;
 
 pub use cases::{CaseOutcome, Summary, run_cases};
 pub use check::{Format, check_line, write_outcome};
+pub use classify::{Report as ClassifyReport, Row as ClassifyRow, classify_all};
 
 use crate::command::{ParseContext, ParsedCommand, Parser};
 use crate::policy::{Decision, PolicySet, RequestContext, Verdict};
@@ -52,6 +55,7 @@ pub fn judge(
                 decision: Decision::Deny(error.to_string()),
                 decided_by: Some("parser".to_owned()),
                 evaluations: Vec::new(),
+                classification: None,
             },
         },
     }

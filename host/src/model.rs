@@ -8,6 +8,7 @@
 
 mod botocore;
 mod docs;
+mod iam;
 mod naming;
 mod store;
 mod types;
@@ -17,6 +18,9 @@ use std::path::{Path, PathBuf};
 
 pub use botocore::{CliArg, CliCommand, CliOverrides, NameOverride};
 pub use docs::{first_paragraph, first_sentence};
+pub use iam::{
+    AccessLevel, IamLevels, IamMap, MappedBy, MappingCounts, ServiceNames, levels_from_iam_data,
+};
 pub use naming::{Exceptions, kebab};
 pub use store::{Index, ModelStore, ServiceEntry, encode};
 pub use types::*;
@@ -77,12 +81,38 @@ pub fn cli_overrides() -> Result<CliOverrides, ModelError> {
     serde_json::from_str(CLI_OVERRIDES).map_err(|e| ModelError::Overrides(e.to_string()))
 }
 
-/// Reads botocore at `root` and writes the model file to `out`; returns the
-/// botocore version and how many services and operations it holds.
-pub fn build(root: &Path, out: &Path) -> Result<(String, usize, usize), ModelError> {
+/// What [`build`] wrote.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// The botocore release read.
+    pub botocore_version: String,
+    /// Services written.
+    pub services: usize,
+    /// Operations written.
+    pub operations: usize,
+    /// How the operations map to IAM actions (`None` without levels data).
+    pub iam: Option<MappingCounts>,
+}
+
+/// Reads botocore at `root` and writes the model file to `out`, with each
+/// operation's IAM action when `iam_levels` (a levels file, see
+/// [`levels_from_iam_data`]) is given.
+pub fn build(
+    root: &Path,
+    out: &Path,
+    iam_levels: Option<&Path>,
+) -> Result<BuildReport, ModelError> {
     let overrides = cli_overrides()?;
-    let (version, services) = botocore::read(root, &overrides)?;
-    let bytes = encode(&version, &overrides.awscli_version, &services)?;
+    let (version, mut services) = botocore::read(root, &overrides)?;
+    let (iam, iam_source) = match iam_levels {
+        Some(path) => {
+            let levels = IamLevels::read(path)?;
+            let counts = iam::assign(&mut services, &IamMap::built_in()?, &levels);
+            (Some(counts), levels.source)
+        }
+        None => (None, String::new()),
+    };
+    let bytes = encode(&version, &overrides.awscli_version, &iam_source, &services)?;
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(|source| ModelError::Io {
             path: parent.to_path_buf(),
@@ -93,6 +123,10 @@ pub fn build(root: &Path, out: &Path) -> Result<(String, usize, usize), ModelErr
         path: out.to_path_buf(),
         source,
     })?;
-    let operations = services.iter().map(|s| s.operations.len()).sum();
-    Ok((version, services.len(), operations))
+    Ok(BuildReport {
+        botocore_version: version,
+        services: services.len(),
+        operations: services.iter().map(|s| s.operations.len()).sum(),
+        iam,
+    })
 }

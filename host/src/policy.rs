@@ -28,7 +28,7 @@ pub use loaded::PolicyInfo;
 pub use request::RequestContext;
 pub use sandbox::Limits;
 pub use source::DEFAULT_POLICIES;
-pub use verdict::{Decision, Evaluation, Verdict, combine};
+pub use verdict::{Access, Classification, Decision, Evaluation, Verdict, combine};
 
 use crate::command::ParsedCommand;
 use bindings::{EVALUATOR_INTERFACE, INTERFACE_VERSION, PolicyPre};
@@ -179,12 +179,17 @@ impl PolicySet {
         context: &RequestContext,
     ) -> Verdict {
         let request = request::build(line, command, context);
-        combine(
-            self.policies
-                .iter()
-                .map(|p| p.evaluate(&self.engine, &request, &self.limits))
-                .collect(),
-        )
+        let mut classified = false;
+        let evaluations = self
+            .policies
+            .iter()
+            .map(|p| {
+                let evaluation = p.evaluate(&self.engine, &request, &self.limits, !classified);
+                classified |= evaluation.classification.is_some();
+                evaluation
+            })
+            .collect();
+        combine(evaluations)
     }
 }
 

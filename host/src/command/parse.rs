@@ -106,6 +106,25 @@ impl Parser {
         &self.models
     }
 
+    /// `aws <cli_service> <cli_operation>` with no parameters, as policies
+    /// would see it (with the model's facts), without checking required
+    /// parameters: what `policy classify` asks about every operation.
+    pub fn bare(&self, service: &Service, operation: &Operation) -> ParsedCommand {
+        ParsedCommand {
+            facts: Some(facts(service, operation)),
+            cli_service: service.cli_name.clone(),
+            cli_operation: operation.cli_name.clone(),
+            cli_subcommand: None,
+            api_service: Some(service.api_name.clone()),
+            api_operation: Some(operation.name.clone()),
+            is_customization: false,
+            parameters: Vec::new(),
+            positionals: Vec::new(),
+            global: GlobalOptions::default(),
+            files: Vec::new(),
+        }
+    }
+
     /// The options of `aws <cli_service> <cli_operation>` as
     /// `(option, API member)`, `None` when there is no such API command. CLI
     /// commands and options the CLI adds have no member.
@@ -758,6 +777,7 @@ fn facts(service: &Service, operation: &Operation) -> super::OperationFacts {
         })
         .collect();
     super::OperationFacts {
+        iam_action: operation.iam_action.clone(),
         http_method: operation.http_method.clone(),
         documentation: operation.documentation.clone(),
         input,

@@ -16,6 +16,8 @@
 //! expect = "deny"                    # allow, deny or needs-consent
 //! reason = "READ_OPERATIONS_ONLY"    # optional: part of the verdict's reason
 //! policy = "read-only"               # optional: the deciding policy
+//! class = "write"                    # optional: read or write, as classified
+//! basis = "iam:CreateUser"           # optional: part of the classification's grounds
 //! context = { read-only = false }    # optional: overrides for this case
 //! ```
 //!
@@ -30,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Outcome, judge};
 use crate::command::Parser;
-use crate::policy::{LoadOptions, PolicySet, RequestContext};
+use crate::policy::{Access, LoadOptions, PolicySet, RequestContext};
 
 /// One case file.
 #[derive(Debug, Deserialize)]
@@ -53,8 +55,28 @@ struct Case {
     expect: Expected,
     reason: Option<String>,
     policy: Option<String>,
+    /// `read` or `write`: the class the classifying policy must give.
+    class: Option<Class>,
+    /// Text the classification's grounds must contain.
+    basis: Option<String>,
     #[serde(default)]
     context: toml::Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Class {
+    Read,
+    Write,
+}
+
+impl Class {
+    fn name(self) -> &'static str {
+        match self {
+            Class::Read => "read",
+            Class::Write => "write",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -290,6 +312,27 @@ fn mismatch(case: &Case, outcome: &Outcome) -> Option<String> {
         && !reason.contains(part.as_str())
     {
         return Some(format!("expected a reason containing `{part}`, {got}"));
+    }
+    if case.class.is_none() && case.basis.is_none() {
+        return None;
+    }
+    let Some(class) = &verdict.classification else {
+        return Some("expected a classification, but no policy classified the command".to_owned());
+    };
+    let access = match class.access {
+        Access::Read => Class::Read,
+        Access::Write => Class::Write,
+    };
+    let got = format!("got {} by {}: {}", access.name(), class.policy, class.basis);
+    if let Some(expected) = case.class
+        && expected != access
+    {
+        return Some(format!("expected the class {}, {got}", expected.name()));
+    }
+    if let Some(part) = &case.basis
+        && !class.basis.contains(part.as_str())
+    {
+        return Some(format!("expected grounds containing `{part}`, {got}"));
     }
     None
 }

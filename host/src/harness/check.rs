@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Outcome, judge};
 use crate::command::Parser;
-use crate::policy::{PolicySet, RequestContext};
+use crate::policy::{Access, PolicySet, RequestContext};
 
 /// How outcomes are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +67,17 @@ pub fn write_outcome(
                 .as_deref()
                 .map(|p| format!(" (by {p})"))
                 .unwrap_or_default();
+            if let Some(class) = &outcome.verdict.classification {
+                let access = match class.access {
+                    Access::Read => "read",
+                    Access::Write => "write",
+                };
+                writeln!(
+                    out,
+                    "  {:width$}  {access} (by {}): {}",
+                    "class", class.policy, class.basis
+                )?;
+            }
             writeln!(
                 out,
                 "  {:width$}  {}{by}: {}",
@@ -109,5 +120,6 @@ fn to_json(outcome: &Outcome) -> Value {
             "reason": outcome.verdict.decision.reason(),
             "decided_by": outcome.verdict.decided_by,
         },
+        "classification": outcome.verdict.classification,
     })
 }

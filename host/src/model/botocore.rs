@@ -708,6 +708,7 @@ impl Convert<'_> {
                 .get(&key)
                 .cloned()
                 .unwrap_or_default(),
+            iam_action: None,
         })
     }
 

@@ -1,7 +1,7 @@
 //! The compact model file: a small index, then one zstd-compressed
 //! postcard blob per service, decompressed on first use.
 //!
-//! Layout: `AWSMCPM1`, the index's length (u32, little-endian), the index
+//! Layout: `AWSMCPM2`, the index's length (u32, little-endian), the index
 //! (zstd of postcard), then the service blobs at the offsets the index
 //! gives, counted from the end of the index.
 
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::ModelError;
 use super::types::Service;
 
-const MAGIC: &[u8; 8] = b"AWSMCPM1";
+const MAGIC: &[u8; 8] = b"AWSMCPM2";
 /// zstd level for the committed file: small beats fast to write.
 const LEVEL: i32 = 19;
 /// Size of the shared compression dictionary.
@@ -29,6 +29,8 @@ pub struct Index {
     pub botocore_version: String,
     /// The awscli release the CLI's naming overrides were read from.
     pub awscli_version: String,
+    /// Where the operations' IAM actions come from (empty when none).
+    pub iam_source: String,
     /// One entry per service, by CLI name.
     pub services: Vec<ServiceEntry>,
     /// The zstd dictionary every service blob is compressed with.
@@ -56,6 +58,7 @@ pub struct ServiceEntry {
 pub fn encode(
     botocore_version: &str,
     awscli_version: &str,
+    iam_source: &str,
     services: &[Service],
 ) -> Result<Vec<u8>, ModelError> {
     let mut entries = Vec::with_capacity(services.len());
@@ -94,6 +97,7 @@ pub fn encode(
     let index = Index {
         botocore_version: botocore_version.to_owned(),
         awscli_version: awscli_version.to_owned(),
+        iam_source: iam_source.to_owned(),
         services: entries,
         dictionary,
     };

@@ -129,6 +129,9 @@ pub struct Operation {
     pub argument_overrides: Vec<ArgumentOverride>,
     /// Options the CLI adds (`ec2 run-instances --count`).
     pub extra_arguments: Vec<super::CliArg>,
+    /// The IAM action it is authorized as (`s3:ListBucket`), when the
+    /// Service Authorization Reference data given to the generator maps it.
+    pub iam_action: Option<String>,
 }
 
 impl Operation {

@@ -7,9 +7,9 @@ use std::time::Instant;
 use wasmtime::Engine;
 use wasmtime::Store;
 
-use super::bindings::{Policy, PolicyPre, types as wit};
+use super::bindings::{Policy, PolicyIndices, PolicyPre, classifier, types as wit};
 use super::sandbox::{self, GuestState, Limits};
-use super::verdict::{Decision, Evaluation};
+use super::verdict::{Access, Classification, Decision, Evaluation};
 
 /// Instances kept ready per policy; more are made under load and dropped.
 const MAX_IDLE: usize = 8;
@@ -27,18 +27,28 @@ pub struct PolicyInfo {
     pub origin: String,
     /// The SHA-256 of the component.
     pub sha256: String,
+    /// Whether it exports `aws-mcp:policy/classifier`.
+    pub classifies: bool,
 }
 
 /// A ready instance.
 pub(super) struct Instance {
     store: Store<GuestState>,
     policy: Policy,
+    classifier: Option<classifier::Guest>,
+}
+
+/// How to find a policy's exports in each new instance.
+struct Exports {
+    policy: PolicyIndices,
+    classifier: Option<classifier::GuestIndices>,
 }
 
 /// A policy ready to evaluate commands.
 pub(super) struct LoadedPolicy {
     pub(super) info: PolicyInfo,
     pre: PolicyPre<GuestState>,
+    exports: Exports,
     settings: String,
     idle: Mutex<Vec<Instance>>,
 }
@@ -54,7 +64,13 @@ impl LoadedPolicy {
         origin: String,
         sha256: String,
     ) -> Result<Self, String> {
-        let (mut instance, configured) = instantiate(engine, &pre, &settings, limits)?;
+        let exports = Exports {
+            policy: PolicyIndices::new(pre.instance_pre()).map_err(|e| format!("{e:#}"))?,
+            // The classifier is optional; a component without it (or with
+            // an incompatible one) simply does not classify.
+            classifier: classifier::GuestIndices::new(pre.instance_pre()).ok(),
+        };
+        let (mut instance, configured) = instantiate(engine, &pre, &exports, &settings, limits)?;
         configured?;
         sandbox::prepare_call(&mut instance.store, limits.fuel).map_err(|e| e.to_string())?;
         let metadata = instance
@@ -75,37 +91,43 @@ impl LoadedPolicy {
                 description: metadata.description,
                 origin,
                 sha256,
+                classifies: exports.classifier.is_some(),
             },
             pre,
+            exports,
             settings,
             idle: Mutex::new(vec![instance]),
         })
     }
 
-    /// Judges one request. Never fails: a policy that cannot answer denies.
+    /// Judges one request, and classifies it too when `classify` is set
+    /// and the policy can. Never fails: a policy that cannot answer denies.
     pub(super) fn evaluate(
         &self,
         engine: &Engine,
         request: &wit::Request,
         limits: &Limits,
+        classify: bool,
     ) -> Evaluation {
         let start = Instant::now();
-        let finish = |decision: Decision, failed: bool| Evaluation {
+        let finish = |decision: Decision, failed: bool, classification| Evaluation {
             policy: self.info.name.clone(),
             decision,
             failed,
             micros: u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX),
+            classification,
         };
         let fail = |cause: String| {
             finish(
                 Decision::Deny(format!("policy `{}` failed: {cause}", self.info.name)),
                 true,
+                None,
             )
         };
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         let mut instance = match idle {
             Some(instance) => instance,
-            None => match instantiate(engine, &self.pre, &self.settings, limits) {
+            None => match instantiate(engine, &self.pre, &self.exports, &self.settings, limits) {
                 Ok((instance, Ok(()))) => instance,
                 Ok((_, Err(cause))) | Err(cause) => return fail(cause),
             },
@@ -141,12 +163,46 @@ impl LoadedPolicy {
         {
             return fail(format!("returned `{}` without a reason", decision.kind()));
         }
+        let classification = match (&instance.classifier, classify) {
+            (Some(classifier), true) => {
+                if let Err(e) = sandbox::prepare_call(&mut instance.store, limits.fuel) {
+                    return fail(e.to_string());
+                }
+                match classifier.call_classify(&mut instance.store, request) {
+                    Ok(answer) => answer,
+                    Err(e) => {
+                        return fail(format!(
+                            "classify: {}",
+                            sandbox::describe_failure(&instance.store, &e, limits)
+                        ));
+                    }
+                }
+            }
+            _ => None,
+        };
+        if let Some(answer) = &classification
+            && answer.basis.len() > limits.max_reason_bytes
+        {
+            return fail(format!(
+                "returned a {}-byte classification basis; at most {} bytes are allowed",
+                answer.basis.len(),
+                limits.max_reason_bytes
+            ));
+        }
         if let Ok(mut idle) = self.idle.lock()
             && idle.len() < MAX_IDLE
         {
             idle.push(instance);
         }
-        finish(decision, false)
+        let classification = classification.map(|c| Classification {
+            access: match c.access {
+                classifier::Access::Read => Access::Read,
+                classifier::Access::Write => Access::Write,
+            },
+            basis: c.basis,
+            policy: self.info.name.clone(),
+        });
+        finish(decision, false, classification)
     }
 }
 
@@ -154,14 +210,28 @@ impl LoadedPolicy {
 fn instantiate(
     engine: &Engine,
     pre: &PolicyPre<GuestState>,
+    exports: &Exports,
     settings: &str,
     limits: &Limits,
 ) -> Result<(Instance, Result<(), String>), String> {
     let mut store = sandbox::store(engine, limits);
     sandbox::prepare_call(&mut store, limits.fuel).map_err(|e| e.to_string())?;
-    let policy = pre
+    let instance = pre
+        .instance_pre()
         .instantiate(&mut store)
         .map_err(|e| sandbox::describe_failure(&store, &e, limits))?;
+    let policy = exports
+        .policy
+        .load(&mut store, &instance)
+        .map_err(|e| format!("{e:#}"))?;
+    let classifier = match &exports.classifier {
+        Some(indices) => Some(
+            indices
+                .load(&mut store, &instance)
+                .map_err(|e| format!("{e:#}"))?,
+        ),
+        None => None,
+    };
     sandbox::prepare_call(&mut store, limits.fuel).map_err(|e| e.to_string())?;
     let configured = match policy
         .aws_mcp_policy_evaluator()
@@ -171,5 +241,12 @@ fn instantiate(
         Ok(Err(message)) => Err(format!("its settings were refused: {message}")),
         Err(e) => Err(sandbox::describe_failure(&store, &e, limits)),
     };
-    Ok((Instance { store, policy }, configured))
+    Ok((
+        Instance {
+            store,
+            policy,
+            classifier,
+        },
+        configured,
+    ))
 }

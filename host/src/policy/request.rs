@@ -92,7 +92,7 @@ pub fn build(line: &str, command: &ParsedCommand, context: &RequestContext) -> w
             })
             .collect(),
         facts: command.facts.as_ref().map(|f| wit::OperationFacts {
-            iam_action: None,
+            iam_action: f.iam_action.clone(),
             http_method: Some(f.http_method.clone()),
             input: f
                 .input

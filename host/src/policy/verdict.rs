@@ -36,6 +36,24 @@ impl Decision {
     }
 }
 
+/// Whether a command reads or changes the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// A policy's answer to "does this command change anything?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    pub access: Access,
+    /// The grounds, in the policy's words.
+    pub basis: String,
+    /// The policy that classified.
+    pub policy: String,
+}
+
 /// What one policy said about one command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evaluation {
@@ -49,6 +67,9 @@ pub struct Evaluation {
     pub failed: bool,
     /// How long it took, in microseconds.
     pub micros: u64,
+    /// The policy's classification, when it classifies this command.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classification: Option<Classification>,
 }
 
 /// The combined answer for a command.
@@ -62,6 +83,9 @@ pub struct Verdict {
     pub decided_by: Option<String>,
     /// Every policy's answer, in evaluation order.
     pub evaluations: Vec<Evaluation>,
+    /// The first classifying policy's answer, when any policy classifies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classification: Option<Classification>,
 }
 
 /// Any deny wins, then any needs-consent, then allow; a command no policy
@@ -81,10 +105,12 @@ pub fn combine(evaluations: Vec<Evaluation>) -> Verdict {
     } else {
         (Decision::Allow("no policy objected".to_owned()), None)
     };
+    let classification = evaluations.iter().find_map(|e| e.classification.clone());
     Verdict {
         decision,
         decided_by,
         evaluations,
+        classification,
     }
 }
 
@@ -98,6 +124,7 @@ mod tests {
             decision,
             failed: false,
             micros: 0,
+            classification: None,
         }
     }
 

@@ -181,11 +181,19 @@ fn judge_one(state: &State, line: &str) -> Value {
     };
     tracing::info!(command = %redact(line), status, policy = decided_by.as_deref().unwrap_or("-"), "judged");
     let parsed = outcome.parsed.as_ref();
+    let access = verdict.classification.as_ref().map(|c| {
+        json!({
+            "class": c.access,
+            "basis": c.basis,
+            "policy": c.policy,
+        })
+    });
     json!({
         "command": line,
         "status": status,
         "reason": note,
         "decided_by": decided_by,
+        "access": access,
         "service": parsed.map(|p| p.cli_service.clone()),
         "operation": parsed.map(|p| p.cli_operation.clone()),
         "api_operation": parsed.and_then(|p| p.api_operation.clone()),

@@ -3,15 +3,24 @@
 //! The rules, in order:
 //! 1. Commands the CLI implements itself have a fixed class (`s3 ls` reads,
 //!    `s3 cp` writes, every `wait` reads).
-//! 2. Operations that hand out credentials are writes whatever their name
-//!    says (`sts get-session-token`, `redshift get-cluster-credentials`).
-//! 3. Otherwise the operation's verb: `describe`, `get`, `list`, `search`,
-//!    `head`, `batch-get`, `query`, `scan`, `select`, `lookup`, `estimate`,
-//!    `preview`, `simulate`, `validate`, `detect`, `check` read; everything
-//!    else writes. This fallback is what the IAM access-level table replaces
-//!    where an operation maps to an IAM action.
+//! 2. Operations that hand out credentials or secrets are writes whatever
+//!    their IAM level says (`sts get-session-token`,
+//!    `secretsmanager get-secret-value`).
+//! 3. The access level of the operation's IAM action (the host's
+//!    `iam-action` fact) in the Service Authorization Reference: `List` and
+//!    `Read` read; `Write`, `Tagging` and `Permissions management` write.
+//! 4. Where no IAM action is known, the operation's verb: `describe`, `get`,
+//!    `list`, `search`, `head`, `batch-get`, `query`, `scan`, `select`,
+//!    `lookup`, `estimate`, `preview`, `simulate`, `validate`, `detect`,
+//!    `check` read; everything else writes.
 
 use aws_mcp_policy_sdk::Request;
+
+mod levels {
+    include!(concat!(env!("OUT_DIR"), "/levels.rs"));
+}
+
+pub use levels::SOURCE as LEVELS_SOURCE;
 
 /// The class of a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,31 +82,109 @@ const READ_VERBS: &[&str] = &[
     "preview", "simulate", "validate", "detect", "check",
 ];
 
-/// The class of the command and why, in words for a reason.
-pub fn classify(request: &Request) -> (Access, &'static str) {
+/// Which rule decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// `wait` and the CLI's own commands.
+    Customization,
+    /// The list of operations that hand out credentials or secrets.
+    CredentialIssuer,
+    /// The IAM action's access level (`L`, `R`, `W`, `T` or `P`).
+    IamLevel(u8),
+    /// The operation's verb, for operations without a known IAM action.
+    Verb,
+}
+
+/// A command's class, the rule that decided it, and the IAM action when
+/// known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Class {
+    pub access: Access,
+    pub basis: Basis,
+    pub iam_action: Option<String>,
+}
+
+impl Class {
+    /// The grounds, in words for a reason.
+    pub fn describe(&self) -> String {
+        match (self.basis, &self.iam_action) {
+            (Basis::Customization, _) => "the CLI command's own class".to_owned(),
+            (Basis::CredentialIssuer, _) => "it hands out credentials or secrets".to_owned(),
+            (Basis::IamLevel(code), Some(action)) => format!(
+                "its IAM action {action} has the access level {}",
+                level_name(code)
+            ),
+            (Basis::IamLevel(_), None) | (Basis::Verb, _) => match self.access {
+                Access::Read => "its name says it reads".to_owned(),
+                Access::Write => "its name does not say it only reads".to_owned(),
+            },
+        }
+    }
+}
+
+/// The level of an IAM action (`prefix:Action`, any case), as its code.
+pub fn level(action: &str) -> Option<u8> {
+    let key = action.to_ascii_lowercase();
+    levels::LEVELS
+        .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
+        .ok()
+        .map(|i| levels::LEVELS[i].1)
+}
+
+/// How many actions the table holds.
+pub fn level_count() -> usize {
+    levels::LEVELS.len()
+}
+
+fn level_name(code: u8) -> &'static str {
+    match code {
+        b'L' => "List",
+        b'R' => "Read",
+        b'W' => "Write",
+        b'T' => "Tagging",
+        _ => "Permissions management",
+    }
+}
+
+/// The class of a command.
+pub fn classify(request: &Request) -> Class {
     let service = request.command.cli_service.as_str();
     let operation = request.command.cli_operation.as_str();
+    let iam_action = request.facts.as_ref().and_then(|f| f.iam_action.clone());
+    let class = |access, basis| Class {
+        access,
+        basis,
+        iam_action: iam_action.clone(),
+    };
     if operation == "wait" {
-        return (Access::Read, "waiters only poll");
+        return class(Access::Read, Basis::Customization);
     }
     if let Some((_, _, access)) = CUSTOMIZATIONS
         .iter()
         .find(|(s, o, _)| *s == service && *o == operation)
     {
-        return (*access, "the CLI command's own class");
+        return class(*access, Basis::Customization);
     }
     if CREDENTIAL_ISSUERS
         .iter()
         .any(|(s, o)| *s == service && *o == operation)
     {
-        return (Access::Write, "it hands out credentials or secrets");
+        return class(Access::Write, Basis::CredentialIssuer);
+    }
+    if let Some(code) = iam_action.as_deref().and_then(level) {
+        let access = if matches!(code, b'L' | b'R') {
+            Access::Read
+        } else {
+            Access::Write
+        };
+        return class(access, Basis::IamLevel(code));
     }
     let verb = operation.strip_prefix("batch-").unwrap_or(operation);
     let verb = verb.split('-').next().unwrap_or(verb);
     if READ_VERBS.contains(&verb) {
-        (Access::Read, "its name says it reads")
+        class(Access::Read, Basis::Verb)
     } else {
-        (Access::Write, "its name does not say it only reads")
+        class(Access::Write, Basis::Verb)
     }
 }
 
@@ -107,7 +194,53 @@ mod tests {
     use aws_mcp_policy_sdk::RequestBuilder;
 
     fn class(service: &str, op: &str) -> Access {
-        classify(&RequestBuilder::new(service, op).build()).0
+        classify(&RequestBuilder::new(service, op).build()).access
+    }
+
+    fn with_action(service: &str, op: &str, action: &str) -> Class {
+        classify(&RequestBuilder::new(service, op).iam_action(action).build())
+    }
+
+    #[test]
+    fn the_iam_level_decides_where_the_action_is_known() {
+        let tag = with_action("s3api", "put-bucket-tagging", "s3:PutBucketTagging");
+        assert_eq!(
+            (tag.access, tag.basis),
+            (Access::Write, Basis::IamLevel(b'W'))
+        );
+        assert!(
+            tag.describe()
+                .contains("s3:PutBucketTagging has the access level Write")
+        );
+        let list = with_action("s3api", "list-objects-v2", "s3:listbucket");
+        assert_eq!(
+            (list.access, list.basis),
+            (Access::Read, Basis::IamLevel(b'L'))
+        );
+        // A verb that sounds like a read does not beat the reference.
+        let get = with_action("ec2", "get-password-data", "ec2:GetPasswordData");
+        assert_eq!(
+            get.basis,
+            Basis::IamLevel(level("ec2:GetPasswordData").unwrap_or(0))
+        );
+        // An action the table does not know falls back to the verb.
+        let new = with_action("ec2", "describe-things", "ec2:DescribeThings");
+        assert_eq!((new.access, new.basis), (Access::Read, Basis::Verb));
+        // Credential issuers stay writes although the reference says Read.
+        let secret = with_action(
+            "secretsmanager",
+            "get-secret-value",
+            "secretsmanager:GetSecretValue",
+        );
+        assert_eq!(level("secretsmanager:GetSecretValue"), Some(b'R'));
+        assert_eq!(secret.access, Access::Write);
+    }
+
+    #[test]
+    fn the_table_is_sorted_and_complete() {
+        assert!(level_count() > 20_000, "{}", level_count());
+        assert_eq!(level("iam:AttachRolePolicy"), Some(b'P'));
+        assert_eq!(level("nothing:Here"), None);
     }
 
     #[test]

@@ -4,9 +4,9 @@
 
 mod classify;
 
-use aws_mcp_policy_sdk::{Decision, Metadata, Policy, Request, export_policy};
+use aws_mcp_policy_sdk::{Classification, Decision, Metadata, Policy, Request, export_policy};
 
-pub use classify::{Access, classify};
+pub use classify::{Access, Basis, Class, LEVELS_SOURCE, classify, level, level_count};
 
 /// The policy; it has no settings.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,11 +32,22 @@ impl Policy for ReadOnly {
     fn evaluate(&self, request: &Request) -> Decision {
         decide(request)
     }
+
+    fn classify(&self, request: &Request) -> Option<Classification> {
+        let class = classify(request);
+        let access = match class.access {
+            Access::Read => aws_mcp_policy_sdk::Access::Read,
+            Access::Write => aws_mcp_policy_sdk::Access::Write,
+        };
+        Some(Classification::new(access, class.describe()))
+    }
 }
 
 /// The decision, as a plain function for tests.
 pub fn decide(request: &Request) -> Decision {
-    let (access, why) = classify(request);
+    let class = classify(request);
+    let why = class.describe();
+    let access = class.access;
     let shown = format!(
         "aws {} {}",
         request.command.cli_service, request.command.cli_operation

@@ -125,6 +125,19 @@ impl RequestBuilder {
         self
     }
 
+    /// Sets the IAM action the operation is authorized as, keeping any
+    /// other facts.
+    pub fn iam_action(mut self, action: &str) -> Self {
+        let facts = self.request.facts.get_or_insert_with(|| OperationFacts {
+            iam_action: None,
+            http_method: None,
+            input: Vec::new(),
+            documentation: None,
+        });
+        facts.iam_action = Some(action.to_owned());
+        self
+    }
+
     /// The request.
     pub fn build(self) -> Request {
         self.request

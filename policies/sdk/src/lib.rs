@@ -41,7 +41,7 @@ pub use builder::RequestBuilder;
 pub mod bindings {
     wit_bindgen::generate!({
         path: "../../wit",
-        world: "policy",
+        world: "classifying-policy",
         pub_export_macro: true,
         export_macro_name: "__export_policy_world",
         default_bindings_module: "aws_mcp_policy_sdk::bindings",
@@ -53,6 +53,7 @@ pub use bindings::aws_mcp::policy::types::{
     Command, Context, Decision, FileAccess, FileAccessMode, GlobalOptions, LocalFile, MemberFacts,
     Metadata, OperationFacts, Parameter, Request, ShapeType,
 };
+pub use bindings::exports::aws_mcp::policy::classifier::{Access, Classification};
 
 /// A policy: how it is named, how it reads its settings, and how it judges
 /// a command.
@@ -73,6 +74,24 @@ pub trait Policy: Sized + 'static {
 
     /// Judges one command.
     fn evaluate(&self, request: &Request) -> Decision;
+
+    /// Whether the command reads or changes the account, and why; `None`
+    /// (the default) leaves the question to another policy. The host shows
+    /// the first answer with each command's result. It must not depend on
+    /// the context's modes.
+    fn classify(&self, _request: &Request) -> Option<Classification> {
+        None
+    }
+}
+
+impl Classification {
+    /// A classification.
+    pub fn new(access: Access, basis: impl Into<String>) -> Self {
+        Classification {
+            access,
+            basis: basis.into(),
+        }
+    }
 }
 
 impl Metadata {
@@ -137,10 +156,18 @@ pub mod __private {
             None => crate::Decision::Deny("policy is not configured".to_owned()),
         }
     }
+
+    /// Runs `classify` on the configured policy (none before `configure`).
+    pub fn classify<P: crate::Policy>(
+        slot: &RefCell<Option<P>>,
+        request: &crate::Request,
+    ) -> Option<crate::Classification> {
+        slot.borrow().as_ref().and_then(|p| p.classify(request))
+    }
 }
 
-/// Exports a [`Policy`] as the component's `aws-mcp:policy/evaluator`
-/// interface. Call it once, at the top level of the policy's crate.
+/// Exports a [`Policy`] as the component's `aws-mcp:policy/evaluator` and
+/// `aws-mcp:policy/classifier` interfaces (the `classifying-policy` world). Call it once, at the top level of the policy's crate.
 ///
 /// It expands to nothing on native targets, where the policy's logic is
 /// unit-tested as plain Rust (component export names cannot be native
@@ -172,6 +199,14 @@ macro_rules! export_policy {
 
                 fn evaluate(request: $crate::Request) -> $crate::Decision {
                     POLICY.with(|slot| $crate::__private::evaluate(slot, &request))
+                }
+            }
+
+            impl $crate::bindings::exports::aws_mcp::policy::classifier::Guest for Exports {
+                fn classify(
+                    request: $crate::Request,
+                ) -> ::std::option::Option<$crate::Classification> {
+                    POLICY.with(|slot| $crate::__private::classify(slot, &request))
                 }
             }
 

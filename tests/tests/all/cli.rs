@@ -88,6 +88,73 @@ fn the_default_policies_pass_their_cases() {
     assert!(passed >= 30, "{last}");
 }
 
+/// The read-only classification over every operation of the command table,
+/// compared with the Service Authorization Reference's access levels.
+#[test]
+fn classify_covers_the_table_and_agrees_with_the_reference() {
+    let levels = repo_root().join("policies/read-only/data/iam-access-levels.txt");
+    let levels = levels.to_str().unwrap();
+    let (code, out, err) = run(
+        &[
+            "policy",
+            "classify",
+            "--json",
+            "--iam-levels",
+            levels,
+            "--min-mapped",
+            "94",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let operations = report["operations"].as_u64().unwrap();
+    let mapped = report["mapped"].as_u64().unwrap();
+    assert!(operations > 19_000, "{operations}");
+    assert_eq!(report["unclassified"], 0);
+    assert_eq!(
+        report["reads"].as_u64().unwrap() + report["writes"].as_u64().unwrap(),
+        operations
+    );
+    assert_eq!(
+        report["agree"].as_u64().unwrap() + report["disagree"].as_u64().unwrap(),
+        mapped
+    );
+    println!(
+        "{mapped} of {operations} operations mapped to a listed IAM action ({:.2}%), {} by the fallback",
+        100.0 * mapped as f64 / operations as f64,
+        report["fallback"]
+    );
+    // The only disagreements are the documented exceptions: operations that
+    // hand out credentials or secrets are writes although IAM calls them
+    // reads.
+    let rows = report["rows"].as_array().unwrap();
+    assert_eq!(rows.len() as u64, report["disagree"].as_u64().unwrap());
+    for row in rows {
+        assert_eq!(row["disagrees"], true, "{row}");
+        assert_eq!(row["access"], "write", "{row}");
+        assert_eq!(row["basis"], "it hands out credentials or secrets", "{row}");
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r["command"] == "aws secretsmanager get-secret-value")
+    );
+    // The check fails when too little maps.
+    let (code, _, err) = run(
+        &[
+            "policy",
+            "classify",
+            "--iam-levels",
+            levels,
+            "--min-mapped",
+            "99.9",
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("at least 99.9% expected"), "{err}");
+}
+
 #[test]
 fn a_failing_case_fails_the_run_and_says_why() {
     let dir = tempfile::tempdir().unwrap();

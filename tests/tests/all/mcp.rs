@@ -136,6 +136,18 @@ fn call_aws_judges_each_command_of_a_batch() {
     assert_eq!(results[0]["api_operation"], "DescribeInstances");
     assert_eq!(results[0]["executed"], false);
     assert_eq!(results[1]["decided_by"], "read-only");
+    // Each parsed command says whether it reads or writes, and why.
+    assert_eq!(results[0]["access"]["class"], "read");
+    assert_eq!(results[1]["access"]["class"], "write");
+    assert!(
+        results[1]["access"]["basis"]
+            .as_str()
+            .unwrap()
+            .contains("iam:CreateUser"),
+        "{}",
+        results[1]
+    );
+    assert_eq!(results[2]["access"], Value::Null);
     assert!(results[2]["reason"].as_str().unwrap().contains("`ec2`"));
     assert!(results[3]["reason"].as_str().unwrap().contains("`;`"));
 }
