@@ -59,6 +59,26 @@ pub struct OperationFacts {
     pub documentation: String,
     /// The input shape's members, as the CLI names them.
     pub input: Vec<MemberFacts>,
+    /// The shapes reachable from the members the command sets.
+    pub shapes: Vec<ShapeFacts>,
+}
+
+/// One shape below the top-level members; shapes refer to each other by
+/// index into [`OperationFacts::shapes`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapeFacts {
+    pub shape: ShapeKind,
+    /// A structure's members: (API name, shape index, required).
+    pub members: Vec<(String, u32, bool)>,
+    /// A list's item, or a map's value.
+    pub item: Option<u32>,
+    /// A map's key.
+    pub key: Option<u32>,
+    pub enum_values: Vec<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub pattern: Option<String>,
+    pub union: bool,
 }
 
 /// One input member.
@@ -72,6 +92,9 @@ pub struct MemberFacts {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub pattern: Option<String>,
+    /// The member's shape in [`OperationFacts::shapes`], for members the
+    /// command sets.
+    pub shape_index: Option<u32>,
 }
 
 /// One parameter.

@@ -38,10 +38,10 @@ pub const FILE_NAME: &str = "models.bin";
 /// Why models could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    #[error("cannot read `{}`: {source}", path.display())]
+    #[error("cannot read `{}`: {error}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("`{}`: {message}", path.display())]
     Source { path: PathBuf, message: String },
@@ -116,12 +116,12 @@ pub fn build(
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(|source| ModelError::Io {
             path: parent.to_path_buf(),
-            source,
+            error: source,
         })?;
     }
     std::fs::write(out, bytes).map_err(|source| ModelError::Io {
         path: out.to_path_buf(),
-        source,
+        error: source,
     })?;
     Ok(BuildReport {
         botocore_version: version,

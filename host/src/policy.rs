@@ -54,10 +54,10 @@ pub struct LoadOptions {
 /// Why the policies could not load. Start-up stops with this message.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyLoadError {
-    #[error("cannot read `{}`: {source}", path.display())]
+    #[error("cannot read `{}`: {error}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("the policies folder `{}` has no `.wasm` files: add policies (`aws-api-mcp policy export {}` writes the defaults) or unset AWS_API_MCP_POLICIES_DIR", dir.display(), dir.display())]
     EmptyFolder { dir: PathBuf },
@@ -288,7 +288,10 @@ fn supported_range() -> String {
 pub fn export_defaults(dir: &Path, force: bool) -> Result<Vec<PathBuf>, PolicyLoadError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| PolicyLoadError::Io { path, source }
+        move |source| PolicyLoadError::Io {
+            path,
+            error: source,
+        }
     };
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut written = Vec::new();
@@ -297,7 +300,7 @@ pub fn export_defaults(dir: &Path, force: bool) -> Result<Vec<PathBuf>, PolicyLo
         if path.exists() && !force {
             return Err(PolicyLoadError::Io {
                 path,
-                source: std::io::Error::new(
+                error: std::io::Error::new(
                     std::io::ErrorKind::AlreadyExists,
                     "the file exists; pass --force to overwrite it",
                 ),
@@ -315,11 +318,12 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert!(compatible("0.1.0", "0.1.0"));
-        assert!(!compatible("0.1.1", "0.1.0"));
-        assert!(!compatible("0.2.0", "0.1.0"));
-        assert!(!compatible("1.0.0", "0.1.0"));
-        assert!(compatible("0.1.0", "0.1.3"));
-        assert!(!compatible("x", "0.1.0"));
+        assert!(compatible("0.2.0", "0.2.0"));
+        assert!(!compatible("0.2.1", "0.2.0"));
+        assert!(!compatible("0.3.0", "0.2.0"));
+        assert!(!compatible("0.1.0", "0.2.0"));
+        assert!(!compatible("1.0.0", "0.2.0"));
+        assert!(compatible("0.2.0", "0.2.3"));
+        assert!(!compatible("x", "0.2.0"));
     }
 }

@@ -14,7 +14,9 @@ use super::split::{Word, split};
 use super::suggest::closest;
 use super::{FileAccess, GlobalOptions, Parameter, ParseError, ParsedCommand, ShapeKind};
 use crate::config::FileAccessMode;
-use crate::model::{CliArg, CliCommand, ModelError, ModelStore, Operation, Service, ShapeType};
+use crate::model::{
+    CliArg, CliCommand, ModelError, ModelStore, Operation, Service, ShapeId, ShapeType,
+};
 
 /// How a global option is written.
 #[derive(Clone, Copy)]
@@ -111,7 +113,7 @@ impl Parser {
     /// parameters: what `policy classify` asks about every operation.
     pub fn bare(&self, service: &Service, operation: &Operation) -> ParsedCommand {
         ParsedCommand {
-            facts: Some(facts(service, operation)),
+            facts: Some(facts(service, operation, &[])),
             cli_service: service.cli_name.clone(),
             cli_operation: operation.cli_name.clone(),
             cli_subcommand: None,
@@ -498,7 +500,7 @@ impl Parser {
                 });
             }
         }
-        let facts = Some(facts(&service, operation));
+        let facts = Some(facts(&service, operation, &parameters));
         Ok(ParsedCommand {
             facts,
             cli_service: service_name,
@@ -757,13 +759,20 @@ fn raw_parameter(name: String, values: &[Word]) -> Parameter {
     }
 }
 
-/// The model's facts about an operation, for the policies.
-fn facts(service: &Service, operation: &Operation) -> super::OperationFacts {
+/// The model's facts about an operation, for the policies, with the shapes
+/// under the members that `parameters` set.
+fn facts(
+    service: &Service,
+    operation: &Operation,
+    parameters: &[Parameter],
+) -> super::OperationFacts {
+    let mut shapes = ShapeGraph::default();
     let input = arguments::table(service, operation)
         .into_iter()
         .filter(|a| !a.negative)
         .map(|a| {
             let shape = &service.shapes[a.member.shape as usize];
+            let set = parameters.iter().any(|p| p.api_name == a.member.name);
             super::MemberFacts {
                 api_name: a.member.name.clone(),
                 cli_name: a.cli_name.clone(),
@@ -773,6 +782,7 @@ fn facts(service: &Service, operation: &Operation) -> super::OperationFacts {
                 min: shape.min,
                 max: shape.max,
                 pattern: shape.pattern.clone(),
+                shape_index: set.then(|| shapes.add(service, a.member.shape)),
             }
         })
         .collect();
@@ -781,6 +791,56 @@ fn facts(service: &Service, operation: &Operation) -> super::OperationFacts {
         http_method: operation.http_method.clone(),
         documentation: operation.documentation.clone(),
         input,
+        shapes: shapes.shapes,
+    }
+}
+
+/// The shapes under some members, numbered as they are first reached.
+#[derive(Default)]
+struct ShapeGraph {
+    shapes: Vec<super::ShapeFacts>,
+    index: std::collections::HashMap<ShapeId, u32>,
+}
+
+impl ShapeGraph {
+    /// The index of `id`, adding it and everything under it first.
+    fn add(&mut self, service: &Service, id: ShapeId) -> u32 {
+        if let Some(&i) = self.index.get(&id) {
+            return i;
+        }
+        let i = self.shapes.len() as u32;
+        self.index.insert(id, i);
+        let s = &service.shapes[id as usize];
+        self.shapes.push(super::ShapeFacts {
+            shape: arguments::shape_kind(service, id),
+            members: Vec::new(),
+            item: None,
+            key: None,
+            enum_values: s.enum_values.clone(),
+            min: s.min,
+            max: s.max,
+            pattern: s.pattern.clone(),
+            union: s.union,
+        });
+        if s.document {
+            return i;
+        }
+        let members: Vec<(String, u32, bool)> = s
+            .members
+            .iter()
+            .map(|m| (m.name.clone(), self.add(service, m.shape), m.required))
+            .collect();
+        let item = s
+            .member
+            .as_ref()
+            .or(s.value.as_ref())
+            .map(|m| self.add(service, m.shape));
+        let key = s.key.as_ref().map(|m| self.add(service, m.shape));
+        let entry = &mut self.shapes[i as usize];
+        entry.members = members;
+        entry.item = item;
+        entry.key = key;
+        i
     }
 }
 

@@ -120,19 +120,19 @@ pub struct Summary {
 /// Why the cases could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {
-    #[error("cannot read `{}`: {source}", path.display())]
+    #[error("cannot read `{}`: {error}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("case file `{}` is not valid: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
     #[error("no case files found in `{}`: case files are `.toml` files with `[[case]]` tables", path.display())]
     NoFiles { path: PathBuf },
-    #[error("case file `{}`: {source}", path.display())]
+    #[error("case file `{}`: {error}", path.display())]
     Policies {
         path: PathBuf,
-        source: crate::policy::PolicyLoadError,
+        error: crate::policy::PolicyLoadError,
     },
     #[error("writing the report failed: {0}")]
     Report(#[from] std::io::Error),
@@ -163,7 +163,7 @@ pub fn run_cases(
     for path in files {
         let text = std::fs::read_to_string(&path).map_err(|source| CaseError::Io {
             path: path.clone(),
-            source,
+            error: source,
         })?;
         let invalid = |message: String| CaseError::Invalid {
             path: path.clone(),
@@ -239,7 +239,7 @@ pub fn run_cases(
 fn load(options: &LoadOptions, path: &Path) -> Result<PolicySet, CaseError> {
     PolicySet::load(options).map_err(|source| CaseError::Policies {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })
 }
 
@@ -250,7 +250,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), CaseError> {
     }
     let entries = std::fs::read_dir(path).map_err(|source| CaseError::Io {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })?;
     let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     children.sort();

@@ -16,6 +16,8 @@ use crate::policy::{Access, PolicySet, RequestContext};
 pub struct Row {
     /// `aws <service> <operation>`.
     pub command: String,
+    /// The API operation as botocore names it: `s3.ListObjectsV2`.
+    pub api_operation: String,
     /// The IAM action the models map it to.
     pub iam_action: Option<String>,
     /// That action's access level in the reference, when it lists it.
@@ -116,6 +118,7 @@ pub fn classify_all(
             if all_rows || disagrees {
                 report.rows.push(Row {
                     command: line,
+                    api_operation: format!("{}.{}", service.api_name, operation.name),
                     iam_action: operation.iam_action.clone(),
                     level: level.map(|l| l.name()),
                     access: class.as_ref().map(|c| c.access),

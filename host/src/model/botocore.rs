@@ -225,7 +225,7 @@ fn newest_version(dir: &Path) -> Result<Option<PathBuf>, ModelError> {
 fn io(path: &Path, e: std::io::Error) -> ModelError {
     ModelError::Io {
         path: path.to_path_buf(),
-        source: e,
+        error: e,
     }
 }
 

@@ -142,7 +142,7 @@ impl IamLevels {
     pub fn read(path: &Path) -> Result<Self, ModelError> {
         let text = std::fs::read_to_string(path).map_err(|source| ModelError::Io {
             path: path.to_path_buf(),
-            source,
+            error: source,
         })?;
         Self::parse(&text, path)
     }
@@ -377,7 +377,7 @@ pub fn levels_from_iam_data(package: &Path) -> Result<String, ModelError> {
     let dir = root.join("data").join("actions");
     let entries = std::fs::read_dir(&dir).map_err(|source| ModelError::Io {
         path: dir.clone(),
-        source,
+        error: source,
     })?;
     let mut lines = Vec::new();
     for entry in entries.filter_map(Result::ok) {
@@ -425,7 +425,7 @@ pub fn levels_from_iam_data(package: &Path) -> Result<String, ModelError> {
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ModelError> {
     let text = std::fs::read_to_string(path).map_err(|source| ModelError::Io {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })?;
     serde_json::from_str(&text).map_err(|e| ModelError::Source {
         path: path.to_path_buf(),

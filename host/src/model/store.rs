@@ -177,7 +177,7 @@ impl ModelStore {
     pub fn from_file(path: &Path) -> Result<Self, ModelError> {
         let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
             path: path.to_path_buf(),
-            source,
+            error: source,
         })?;
         Self::open(Cow::Owned(bytes), path.display().to_string())
     }

@@ -25,4 +25,4 @@ pub use classifying::exports::aws_mcp::policy::classifier;
 /// The interface a policy must export, and the version this host speaks.
 pub const EVALUATOR_INTERFACE: &str = "aws-mcp:policy/evaluator";
 /// The WIT package version this host was built against.
-pub const INTERFACE_VERSION: &str = "0.1.0";
+pub const INTERFACE_VERSION: &str = "0.2.0";

@@ -106,6 +106,31 @@ pub fn build(line: &str, command: &ParsedCommand, context: &RequestContext) -> w
                     min: m.min,
                     max: m.max,
                     pattern: m.pattern.clone(),
+                    shape_index: m.shape_index,
+                })
+                .collect(),
+            shapes: f
+                .shapes
+                .iter()
+                .map(|s| wit::ShapeFacts {
+                    shape: shape(s.shape),
+                    members: s
+                        .members
+                        .iter()
+                        .map(|(name, index, required)| wit::ShapeMember {
+                            name: name.clone(),
+                            shape: *index,
+                            required: *required,
+                        })
+                        .collect(),
+                    item: s.item,
+                    key: s.key,
+                    enum_values: s.enum_values.clone(),
+                    min: s.min,
+                    max: s.max,
+                    pattern: s.pattern.clone(),
+                    is_union: s.union,
+                    document: s.shape == ShapeKind::Document,
                 })
                 .collect(),
             documentation: Some(f.documentation.clone()).filter(|d| !d.is_empty()),

@@ -3,8 +3,10 @@
 //! file.
 //!
 //! A policy gets no capability: no preopened directories, no environment
-//! variables, no arguments, no network (socket interfaces are refused at
-//! load), empty standard input, standard output thrown away, standard error
+//! variables, no arguments, no network (the socket interfaces are linked,
+//! because language runtimes such as componentize-py's CPython import them
+//! through their libc, but TCP, UDP and name lookups are all turned off and
+//! every address is refused), empty standard input, standard output thrown away, standard error
 //! kept (its tail explains a panic), and clocks frozen at zero. It cannot
 //! sleep or wait: the two clock subscriptions trap. Each call gets a fixed
 //! amount of fuel, each instance a memory limit, and the stack is bounded,
@@ -57,6 +59,9 @@ const ALLOWED_IMPORTS: &[&str] = &[
     "wasi:clocks/",
     "wasi:random/",
     "wasi:filesystem/",
+    // Linked so that runtimes whose libc imports them can load; every use
+    // fails with `access-denied` (see `store`).
+    "wasi:sockets/",
 ];
 
 /// The engine every policy is compiled for.
@@ -132,13 +137,19 @@ pub fn store(engine: &Engine, limits: &Limits) -> Store<GuestState> {
     let mut wasi = WasiCtxBuilder::new();
     wasi.stderr(stderr.clone())
         .wall_clock(FrozenClock)
-        .monotonic_clock(FrozenClock);
+        .monotonic_clock(FrozenClock)
+        // No network, whatever the defaults of a future wasmtime-wasi.
+        .allow_tcp(false)
+        .allow_udp(false)
+        .allow_ip_name_lookup(false)
+        .socket_addr_check(|_, _| Box::pin(async { false }));
     let state = GuestState {
         wasi: wasi.build(),
         table: ResourceTable::new(),
         limits: StoreLimitsBuilder::new()
             .memory_size(limits.memory_bytes)
-            .instances(16)
+            // componentize-py's components have 14 core instances.
+            .instances(32)
             .tables(16)
             .memories(4)
             .table_elements(100_000)

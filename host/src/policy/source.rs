@@ -53,7 +53,7 @@ pub fn defaults() -> Vec<Source> {
 pub fn folder(dir: &Path) -> Result<Vec<Source>, PolicyLoadError> {
     let io = |source| PolicyLoadError::Io {
         path: dir.to_path_buf(),
-        source,
+        error: source,
     };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io)?
@@ -71,7 +71,7 @@ pub fn folder(dir: &Path) -> Result<Vec<Source>, PolicyLoadError> {
         .map(|path| {
             let bytes = std::fs::read(&path).map_err(|source| PolicyLoadError::Io {
                 path: path.clone(),
-                source,
+                error: source,
             })?;
             Ok(Source {
                 file_name: path
@@ -111,7 +111,7 @@ pub fn settings(
     let read = |path: &Path| {
         std::fs::read_to_string(path).map_err(|source| PolicyLoadError::Io {
             path: path.to_path_buf(),
-            source,
+            error: source,
         })
     };
     if let Some(path) = overrides.get(stem) {

@@ -51,7 +51,9 @@ const CUSTOMIZATIONS: &[(&str, &str, Access)] = &[
     ("configservice", "get-status", Access::Read),
 ];
 
-/// API operations that return credentials: writes, whatever the verb.
+/// API operations that return credentials, tokens, private keys or secret
+/// values: writes, whatever their IAM level or verb says, because their
+/// answer hands the caller new access (the Python server's list, extended).
 const CREDENTIAL_ISSUERS: &[(&str, &str)] = &[
     ("sts", "assume-role"),
     ("sts", "assume-role-with-saml"),
@@ -60,6 +62,7 @@ const CREDENTIAL_ISSUERS: &[(&str, &str)] = &[
     ("sts", "get-session-token"),
     ("sts", "get-federation-token"),
     ("sts", "get-web-identity-token"),
+    ("sts", "get-scoped-credentials"),
     ("iam", "create-access-key"),
     ("cognito-identity", "get-credentials-for-identity"),
     ("cognito-identity", "get-open-id-token"),
@@ -67,14 +70,48 @@ const CREDENTIAL_ISSUERS: &[(&str, &str)] = &[
         "cognito-identity",
         "get-open-id-token-for-developer-identity",
     ),
+    ("cognito-idp", "get-client-token"),
+    ("cognito-idp", "get-derived-token"),
     ("sso", "get-role-credentials"),
+    ("account-access-runtime", "get-role-credentials"),
+    ("signin", "create-oauth2-token"),
     ("redshift", "get-cluster-credentials"),
     ("redshift", "get-cluster-credentials-with-iam"),
+    ("redshift", "get-identity-center-auth-token"),
     ("redshift-serverless", "get-credentials"),
+    ("redshift-serverless", "get-identity-center-auth-token"),
     ("ecr", "get-authorization-token"),
+    ("ecr-public", "get-authorization-token"),
     ("codeartifact", "get-authorization-token"),
     ("secretsmanager", "get-secret-value"),
     ("secretsmanager", "batch-get-secret-value"),
+    ("acm", "export-certificate"),
+    ("acm", "get-acme-external-account-binding-credentials"),
+    ("amplifybackend", "get-token"),
+    ("bedrock-agentcore", "get-resource-oauth2-token"),
+    ("bedrock-agentcore", "get-resource-payment-token"),
+    ("bedrock-agentcore", "get-resource-api-key"),
+    ("cloudwatchomni", "get-space-credentials-for-organization"),
+    ("connect", "get-federation-token"),
+    ("datazone", "get-environment-credentials"),
+    ("gamelift", "get-compute-auth-token"),
+    ("gamelift", "get-compute-access"),
+    ("gamelift", "get-instance-access"),
+    ("gamelift", "request-upload-credentials"),
+    ("kinesisanalyticsv2", "create-application-presigned-url"),
+    ("lakeformation", "get-temporary-data-location-credentials"),
+    ("lakeformation", "get-temporary-glue-function-credentials"),
+    ("lakeformation", "get-temporary-glue-partition-credentials"),
+    ("lakeformation", "get-temporary-glue-table-credentials"),
+    ("license-manager", "get-access-token"),
+    ("lightsail", "get-bucket-access-keys"),
+    ("pca-connector-scep", "get-challenge-password"),
+    ("route53globalresolver", "get-access-token"),
+    ("snowball", "get-job-manifest"),
+    ("snowball", "get-job-unlock-code"),
+    ("ssm", "get-access-token"),
+    ("storagegateway", "describe-chap-credentials"),
+    ("wafv2", "get-decrypted-api-key"),
 ];
 
 const READ_VERBS: &[&str] = &[

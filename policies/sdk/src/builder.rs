@@ -132,6 +132,7 @@ impl RequestBuilder {
             iam_action: None,
             http_method: None,
             input: Vec::new(),
+            shapes: Vec::new(),
             documentation: None,
         });
         facts.iam_action = Some(action.to_owned());

@@ -51,7 +51,7 @@ pub mod bindings {
 
 pub use bindings::aws_mcp::policy::types::{
     Command, Context, Decision, FileAccess, FileAccessMode, GlobalOptions, LocalFile, MemberFacts,
-    Metadata, OperationFacts, Parameter, Request, ShapeType,
+    Metadata, OperationFacts, Parameter, Request, ShapeFacts, ShapeMember, ShapeType,
 };
 pub use bindings::exports::aws_mcp::policy::classifier::{Access, Classification};
 

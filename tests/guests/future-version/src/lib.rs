@@ -1,4 +1,4 @@
-//! A policy built for interface 0.2.0, which this host does not speak.
+//! A policy built for interface 0.3.0, which this host does not speak.
 
 wit_bindgen::generate!({
     path: "wit",
