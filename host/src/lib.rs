@@ -8,6 +8,7 @@
 pub mod command;
 pub mod config;
 pub mod harness;
+pub mod logging;
 pub mod model;
 pub mod policy;
 pub mod server;

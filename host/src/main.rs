@@ -213,14 +213,16 @@ fn parse_settings(text: &str) -> Result<(String, PathBuf), String> {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("AWS_API_MCP_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    // The server logs what it judges (info) to stderr and its log file; the
+    // tools print their answers and log only warnings.
+    let _guard = match cli.command {
+        None | Some(Command::Serve) => {
+            aws_api_mcp::logging::init("info", Some(aws_api_mcp::logging::default_dir()))
+        }
+        Some(_) => aws_api_mcp::logging::init("warn", None),
+    };
+    match run(cli) {
         Ok(code) => code,
         Err(error) => {
             let _ = writeln!(std::io::stderr(), "error: {error:#}");

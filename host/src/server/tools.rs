@@ -2,14 +2,17 @@
 
 use std::sync::Arc;
 
+use std::borrow::Cow;
+use std::time::Duration;
+
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
     CallToolResult, ContentBlock as Content, Implementation, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig as Info,
+    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig as Info,
 };
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData, RoleServer, ServerHandler, tool, tool_handler, tool_router};
+use rmcp::service::{ElicitationError, ElicitationMode, RequestContext};
+use rmcp::{ErrorData, Peer, RoleServer, ServerHandler, tool, tool_handler, tool_router};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -23,6 +26,17 @@ use crate::policy::{PolicySet, RequestContext as PolicyContext};
 const MAX_COMMANDS: usize = 20;
 /// Longest command accepted, in bytes.
 const MAX_COMMAND_BYTES: usize = 64 * 1024;
+/// How long the user has to answer a consent question.
+const CONSENT_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The answer a consent question asks for.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+struct Consent {
+    /// Run the command?
+    run: bool,
+}
+
+rmcp::elicit_safe!(Consent);
 
 /// What every call needs.
 pub struct State {
@@ -65,6 +79,13 @@ pub struct CallAwsParams {
     pub max_results: Option<u32>,
 }
 
+/// The arguments of `validate_aws_command`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct ValidateParams {
+    /// One complete AWS CLI command starting with `aws`.
+    pub cli_command: String,
+}
+
 /// The MCP server.
 #[derive(Clone)]
 pub struct AwsApiServer {
@@ -94,6 +115,7 @@ impl AwsApiServer {
     async fn call_aws(
         &self,
         Parameters(params): Parameters<CallAwsParams>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
         let commands = match params.cli_command {
             CliCommands::One(c) => vec![c],
@@ -118,17 +140,30 @@ impl AwsApiServer {
             )));
         }
         let state = Arc::clone(&self.state);
+        let peer = context.peer;
+        let can_ask = peer
+            .supported_elicitation_modes()
+            .contains(&ElicitationMode::Form);
         // Policies run synchronously in Wasm: keep them off the async workers.
-        let results = tokio::task::spawn_blocking(move || {
+        let mut results = tokio::task::spawn_blocking(move || {
             commands
                 .iter()
-                .map(|c| judge_one(&state, c))
+                .map(|c| judge_one(&state, c, can_ask))
                 .collect::<Vec<Value>>()
         })
         .await
         .map_err(|e| {
             ErrorData::internal_error(format!("judging the commands failed: {e}"), None)
         })?;
+        if can_ask {
+            // One question per command, in order, so the user sees each.
+            for result in results
+                .iter_mut()
+                .filter(|r| r["status"] == "needs-consent")
+            {
+                ask_consent(&peer, result).await;
+            }
+        }
         let all_refused = results.iter().all(|r| r["status"] != "allowed");
         let body = json!({ "results": results });
         let text = serde_json::to_string_pretty(&body).unwrap_or_default();
@@ -140,6 +175,158 @@ impl AwsApiServer {
         result.structured_content = Some(body);
         Ok(result)
     }
+
+    /// Explains one AWS CLI command without running it: the API operation
+    /// and parameters it becomes, whether it reads or changes the account,
+    /// and how each of the server's policies judges it. Use it to check a
+    /// command before `call_aws`, or to understand a refusal.
+    #[tool(
+        name = "validate_aws_command",
+        annotations(
+            title = "Explain and check an AWS CLI command without running it",
+            read_only_hint = true,
+            destructive_hint = false,
+            open_world_hint = false
+        )
+    )]
+    async fn validate_aws_command(
+        &self,
+        Parameters(params): Parameters<ValidateParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, ErrorData> {
+        if params.cli_command.len() > MAX_COMMAND_BYTES {
+            return Ok(error_result(&format!(
+                "a command of {} bytes is longer than the {} KiB accepted",
+                params.cli_command.len(),
+                MAX_COMMAND_BYTES / 1024
+            )));
+        }
+        let state = Arc::clone(&self.state);
+        let can_ask = context
+            .peer
+            .supported_elicitation_modes()
+            .contains(&ElicitationMode::Form);
+        let body =
+            tokio::task::spawn_blocking(move || explain(&state, &params.cli_command, can_ask))
+                .await
+                .map_err(|e| {
+                    ErrorData::internal_error(format!("checking the command failed: {e}"), None)
+                })?;
+        let text = serde_json::to_string_pretty(&body).unwrap_or_default();
+        let mut result = CallToolResult::success(vec![Content::text(text)]);
+        result.structured_content = Some(body);
+        Ok(result)
+    }
+}
+
+/// Asks the user whether to run the command of `result`, and records the
+/// answer in it: only an explicit "run" makes it allowed.
+async fn ask_consent(peer: &Peer<RoleServer>, result: &mut Value) {
+    let command = result["command"].as_str().unwrap_or_default().to_owned();
+    let reason = result["policy_reason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let message = format!(
+        "An AI assistant wants to run this AWS command:\n\n    {command}\n\nWhy you are asked: {reason}.\n\nRun it?"
+    );
+    let answer = peer
+        .elicit_with_timeout::<Consent>(message, Some(CONSENT_TIMEOUT))
+        .await;
+    let (status, consent, note) = match answer {
+        Ok(Some(Consent { run: true })) => (
+            "allowed",
+            "accepted",
+            format!(
+                "the user agreed to run it ({reason}); this build does not execute AWS calls yet, so nothing was sent to AWS"
+            ),
+        ),
+        Ok(_) | Err(ElicitationError::UserDeclined) => (
+            "declined",
+            "declined",
+            "the user declined to run this command, so it did not run; do not retry it unless the user asks".to_owned(),
+        ),
+        Err(ElicitationError::UserCancelled) => (
+            "declined",
+            "cancelled",
+            "the user dismissed the question, so the command did not run".to_owned(),
+        ),
+        Err(e) => (
+            "needs-consent",
+            "failed",
+            format!("{reason}; asking the user failed ({e}), so the command did not run"),
+        ),
+    };
+    tracing::info!(command = %redact(&command), status, consent, "consent");
+    result["status"] = json!(status);
+    result["consent"] = json!(consent);
+    result["reason"] = json!(note);
+}
+
+/// What a command would do and how the policies judge it, without running
+/// it: the API call with its parameters as the API receives them, the
+/// read/write class, and every policy's decision.
+fn explain(state: &State, line: &str, can_ask_consent: bool) -> Value {
+    let context = policy_context(state, can_ask_consent);
+    let outcome = judge(&state.parser, &state.policies, line.trim(), &context);
+    let verdict = &outcome.verdict;
+    let parsed = outcome.parsed.as_ref();
+    let call = parsed.map(|p| {
+        let parameters: serde_json::Map<String, Value> = p
+            .parameters
+            .iter()
+            .map(|param| (param.api_name.clone(), param.value.clone()))
+            .collect();
+        json!({
+            "service": p.api_service,
+            "operation": p.api_operation,
+            "parameters": parameters,
+            "iam_action": p.facts.as_ref().and_then(|f| f.iam_action.clone()),
+            "documentation": p.facts.as_ref().map(|f| f.documentation.clone()),
+            "region": p.global.region.clone().unwrap_or_else(|| state.config.region.clone()),
+            "local_files": p.files.iter().map(|f| json!({
+                "parameter": f.parameter,
+                "path": f.resolved.display().to_string(),
+                "access": format!("{:?}", f.access).to_lowercase(),
+            })).collect::<Vec<_>>(),
+        })
+    });
+    let valid = parsed.is_some();
+    json!({
+        "command": line,
+        "valid": valid,
+        "error": (!valid).then(|| verdict.decision.reason().to_owned()),
+        "call": call,
+        "access": verdict.classification.as_ref().map(|c| json!({
+            "class": c.access,
+            "basis": c.basis,
+            "policy": c.policy,
+        })),
+        "verdict": {
+            "decision": verdict.decision.kind(),
+            "reason": verdict.decision.reason(),
+            "decided_by": verdict.decided_by,
+        },
+        "policies": verdict.evaluations.iter().map(|e| json!({
+            "policy": e.policy,
+            "decision": e.decision.kind(),
+            "reason": e.decision.reason(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn policy_context(state: &State, can_ask_consent: bool) -> PolicyContext {
+    PolicyContext {
+        read_only: state.config.read_only,
+        require_consent: state.config.require_consent,
+        working_dir: state.config.working_dir.clone(),
+        file_access: state.config.file_access,
+        can_ask_consent,
+        default_region: Some(state.config.region.clone()),
+        default_profile: state.config.profile.clone(),
+        client_name: None,
+        unix_time_ms: None,
+    }
 }
 
 fn error_result(message: &str) -> CallToolResult {
@@ -147,18 +334,8 @@ fn error_result(message: &str) -> CallToolResult {
 }
 
 /// Parses and judges one command; the result the model reads.
-fn judge_one(state: &State, line: &str) -> Value {
-    let context = PolicyContext {
-        read_only: state.config.read_only,
-        require_consent: state.config.require_consent,
-        working_dir: state.config.working_dir.clone(),
-        file_access: state.config.file_access,
-        can_ask_consent: false,
-        default_region: Some(state.config.region.clone()),
-        default_profile: state.config.profile.clone(),
-        client_name: None,
-        unix_time_ms: None,
-    };
+fn judge_one(state: &State, line: &str, can_ask_consent: bool) -> Value {
+    let context = policy_context(state, can_ask_consent);
     let outcome = judge(&state.parser, &state.policies, line.trim(), &context);
     let verdict = &outcome.verdict;
     let decided_by = verdict.decided_by.clone();
@@ -167,10 +344,14 @@ fn judge_one(state: &State, line: &str) -> Value {
             ("invalid", verdict.decision.reason().to_owned())
         }
         "deny" => ("denied", verdict.decision.reason().to_owned()),
+        "needs-consent" if can_ask_consent => (
+            "needs-consent",
+            verdict.decision.reason().to_owned(),
+        ),
         "needs-consent" => (
             "needs-consent",
             format!(
-                "{}; this server cannot ask the user for consent yet, so the command did not run",
+                "{}; this MCP client cannot ask the user (it does not support elicitation), so the command did not run: ask the user to run it themselves, or to set REQUIRE_MUTATION_CONSENT=false",
                 verdict.decision.reason()
             ),
         ),
@@ -192,6 +373,7 @@ fn judge_one(state: &State, line: &str) -> Value {
         "command": line,
         "status": status,
         "reason": note,
+        "policy_reason": verdict.decision.reason(),
         "decided_by": decided_by,
         "access": access,
         "service": parsed.map(|p| p.cli_service.clone()),
@@ -222,6 +404,13 @@ impl ServerHandler for AwsApiServer {
                 .to_owned(),
         );
         info
+    }
+
+    /// Up to 2025-11-25: on 2026-07-28 a server may no longer send requests
+    /// to the client, so consent through elicitation would stop working;
+    /// clients that prefer 2026-07-28 negotiate down to 2025-11-25.
+    fn supported_protocol_versions(&self) -> Cow<'static, [ProtocolVersion]> {
+        Cow::Borrowed(ProtocolVersion::known_up_to(&ProtocolVersion::V_2025_11_25))
     }
 
     async fn list_tools(

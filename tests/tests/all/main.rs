@@ -10,6 +10,7 @@ mod cli_table;
 mod differential;
 mod loading;
 mod mcp;
+mod rmcp_client;
 mod sandbox;
 mod support;
 mod verdicts;

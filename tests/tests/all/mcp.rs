@@ -12,12 +12,23 @@ struct Session {
     child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
+    /// How this client answers `elicitation/create`, as the client's user
+    /// would.
+    answer: Value,
+    /// The elicitation requests the server sent.
+    asked: Vec<Value>,
     _workdir: tempfile::TempDir,
     _cache: tempfile::TempDir,
 }
 
 impl Session {
     fn start(env: &[(&str, &str)]) -> Session {
+        Session::start_with(env, json!({}))
+    }
+
+    /// A session whose client declares `capabilities` (such as
+    /// `{"elicitation": {}}`).
+    fn start_with(env: &[(&str, &str)], capabilities: Value) -> Session {
         let workdir = tempfile::tempdir().unwrap();
         let cache = tempfile::tempdir().unwrap();
         let mut command = Command::new(binary());
@@ -43,13 +54,15 @@ impl Session {
             child,
             stdin,
             stdout,
+            answer: json!({"action": "decline"}),
+            asked: Vec::new(),
             _workdir: workdir,
             _cache: cache,
         };
         let init = session.request(
             1,
             "initialize",
-            json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "1"}}),
+            json!({"protocolVersion": "2025-06-18", "capabilities": capabilities, "clientInfo": {"name": "e2e", "version": "1"}}),
         );
         assert_eq!(
             init["result"]["serverInfo"]["name"], "aws-api-mcp",
@@ -77,7 +90,13 @@ impl Session {
             let message: Value = serde_json::from_str(&line)
                 .unwrap_or_else(|e| panic!("not JSON-RPC on stdout: {line:?}: {e}"));
             assert_eq!(message["jsonrpc"], "2.0");
-            if message["id"] == json!(id) {
+            if message["method"] == "elicitation/create" {
+                self.asked.push(message["params"].clone());
+                let reply = json!({"jsonrpc": "2.0", "id": message["id"], "result": self.answer});
+                self.send(reply);
+                continue;
+            }
+            if message.get("method").is_none() && message["id"] == json!(id) {
                 return message;
             }
         }
@@ -105,8 +124,10 @@ fn tools_list_follows_read_only_mode() {
     for (value, read_only) in [("true", true), ("false", false)] {
         let mut session = Session::start(&[("READ_OPERATIONS_ONLY", value)]);
         let tools = session.request(2, "tools/list", json!({}));
-        let call_aws = &tools["result"]["tools"][0];
-        assert_eq!(call_aws["name"], "call_aws");
+        let list = tools["result"]["tools"].as_array().unwrap();
+        let names: Vec<&str> = list.iter().map(|t| t["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"validate_aws_command"), "{names:?}");
+        let call_aws = list.iter().find(|t| t["name"] == "call_aws").unwrap();
         assert_eq!(call_aws["annotations"]["readOnlyHint"], read_only);
         assert_eq!(call_aws["annotations"]["destructiveHint"], !read_only);
         assert_eq!(call_aws["annotations"]["openWorldHint"], true);
@@ -265,4 +286,204 @@ fn a_client_that_leaves_before_the_handshake_ends_the_server_cleanly() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn consent_is_asked_through_elicitation_and_only_yes_runs() {
+    let mut session = Session::start_with(
+        &[("REQUIRE_MUTATION_CONSENT", "true")],
+        json!({"elicitation": {}}),
+    );
+    session.answer = json!({"action": "accept", "content": {"run": true}});
+    let result = session.call_aws(
+        2,
+        json!(["aws iam create-user --user-name bob", "aws iam list-users"]),
+    );
+    let results = result["structuredContent"]["results"].as_array().unwrap();
+    assert_eq!(results[0]["status"], "allowed", "{}", results[0]);
+    assert_eq!(results[0]["consent"], "accepted");
+    // Reads are not asked about.
+    assert_eq!(results[1]["status"], "allowed");
+    assert_eq!(results[1]["consent"], Value::Null);
+    assert_eq!(session.asked.len(), 1);
+    let message = session.asked[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("aws iam create-user --user-name bob"),
+        "{message}"
+    );
+    assert!(message.contains("iam:CreateUser"), "{message}");
+    assert_eq!(
+        session.asked[0]["requestedSchema"]["properties"]["run"]["type"],
+        "boolean"
+    );
+
+    for (answer, consent) in [
+        (json!({"action": "decline"}), "declined"),
+        (json!({"action": "cancel"}), "cancelled"),
+        (
+            json!({"action": "accept", "content": {"run": false}}),
+            "declined",
+        ),
+    ] {
+        session.answer = answer;
+        let result = session.call_aws(3, json!("aws iam create-user --user-name bob"));
+        assert_eq!(result["isError"], true, "{result}");
+        let only = &result["structuredContent"]["results"][0];
+        assert_eq!(only["status"], "declined", "{only}");
+        assert_eq!(only["consent"], consent, "{only}");
+        assert!(
+            only["reason"].as_str().unwrap().contains("did not run"),
+            "{only}"
+        );
+    }
+}
+
+#[test]
+fn without_elicitation_a_consent_command_does_not_run() {
+    let mut session = Session::start(&[("REQUIRE_MUTATION_CONSENT", "true")]);
+    let result = session.call_aws(2, json!("aws iam create-user --user-name bob"));
+    assert_eq!(result["isError"], true, "{result}");
+    let only = &result["structuredContent"]["results"][0];
+    assert_eq!(only["status"], "needs-consent");
+    let reason = only["reason"].as_str().unwrap();
+    assert!(reason.contains("does not support elicitation"), "{reason}");
+    assert!(session.asked.is_empty());
+}
+
+#[test]
+fn a_client_that_prefers_2026_07_28_is_offered_2025_11_25() {
+    // Consent needs server-to-client requests, which 2026-07-28 forbids.
+    let mut command = Command::new(binary());
+    let workdir = tempfile::tempdir().unwrap();
+    command
+        .env_clear()
+        .env("AWS_REGION", "us-east-1")
+        .env("HOME", workdir.path())
+        .env("AWS_API_MCP_WORKING_DIR", workdir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(
+        stdin,
+        "{}",
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2026-07-28", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "1"}}})
+    )
+    .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let answer: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        answer["result"]["protocolVersion"], "2025-11-25",
+        "{answer}"
+    );
+    drop(stdin);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn each_command_is_logged_to_a_file_without_its_values() {
+    let logs = tempfile::tempdir().unwrap();
+    let mut session = Session::start(&[
+        ("AWS_API_MCP_LOG_DIR", logs.path().to_str().unwrap()),
+        ("READ_OPERATIONS_ONLY", "true"),
+    ]);
+    drop(session.call_aws(2, json!("aws iam create-user --user-name secret-bob")));
+    // The file is written by a background thread: wait for the line.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let text = loop {
+        let text: String = std::fs::read_dir(logs.path())
+            .unwrap()
+            .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+            .collect();
+        if text.contains("judged") || std::time::Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let file = std::fs::read_dir(logs.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert!(
+        file.file_name()
+            .to_str()
+            .unwrap()
+            .starts_with("aws-api-mcp-server"),
+        "{file:?}"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.contains("judged"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("aws iam create-user"), "{line}");
+    assert!(
+        line.contains("status=\"denied\"") || line.contains("status=denied"),
+        "{line}"
+    );
+    assert!(line.contains("read-only"), "{line}");
+    assert!(!text.contains("secret-bob"), "{text}");
+}
+
+#[test]
+fn validate_aws_command_explains_without_running() {
+    let mut session = Session::start(&[("READ_OPERATIONS_ONLY", "true")]);
+    let explain = |session: &mut Session, id, command: &str| {
+        let result = session.request(
+            id,
+            "tools/call",
+            json!({"name": "validate_aws_command", "arguments": {"cli_command": command}}),
+        )["result"]
+            .clone();
+        assert_eq!(result["isError"], false, "{result}");
+        result["structuredContent"].clone()
+    };
+    let body = explain(
+        &mut session,
+        2,
+        "aws s3api list-objects-v2 --bucket my-bucket --max-keys 5",
+    );
+    assert_eq!(body["valid"], true);
+    assert_eq!(body["call"]["operation"], "ListObjectsV2");
+    assert_eq!(body["call"]["parameters"]["MaxKeys"], 5);
+    assert_eq!(body["call"]["iam_action"], "s3:ListBucket");
+    assert_eq!(body["access"]["class"], "read");
+    assert_eq!(body["verdict"]["decision"], "allow");
+    assert_eq!(body["policies"].as_array().unwrap().len(), 3);
+
+    let body = explain(&mut session, 3, "aws iam delete-user --user-name bob");
+    assert_eq!(body["verdict"]["decision"], "deny");
+    assert_eq!(body["verdict"]["decided_by"], "read-only");
+    assert_eq!(body["access"]["class"], "write");
+
+    let body = explain(&mut session, 4, "aws s3api list-object --bucket b");
+    assert_eq!(body["valid"], false);
+    assert!(
+        body["error"].as_str().unwrap().contains("list-objects"),
+        "{body}"
+    );
+}
+
+/// The tools as clients see them. A change here changes what every model is
+/// told: review the diff, then regenerate with `UPDATE_SNAPSHOTS=1`.
+#[test]
+fn the_tool_schemas_match_the_snapshot() {
+    let mut session = Session::start(&[]);
+    let tools = session.request(2, "tools/list", json!({}))["result"].clone();
+    let path = aws_api_mcp_tests::repo_root().join("tests/snapshots/tools-list.json");
+    let text = format!("{}\n", serde_json::to_string_pretty(&tools).unwrap());
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == text,
+        "tools/list differs from {}; if the change is intended, run with UPDATE_SNAPSHOTS=1\n{text}",
+        path.display()
+    );
 }

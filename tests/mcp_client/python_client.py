@@ -1,0 +1,254 @@
+"""End-to-end checks of the aws-api-mcp binary through the official Python MCP SDK.
+
+Usage: python python_client.py /path/to/aws-api-mcp
+
+Needs `mcp==2.3.0`. Prints one line per check and a closing count; exits 0
+only when every check passes.
+"""
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+
+import anyio
+import mcp_types as types
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+
+GROUP_TIMEOUT = 60  # seconds for one group, server start-up included
+PROTOCOL = "2025-11-25"
+counts = {"ok": 0, "FAIL": 0}
+
+
+def check(name: str, passed: bool, detail: object = "") -> bool:
+    """Report one check."""
+    if passed:
+        status, line = "ok", f"ok   {name}"
+    else:
+        status, line = "FAIL", f"FAIL {name}: {detail}"
+    counts[status] += 1
+    print(line, flush=True)
+    return passed
+
+
+class Server:
+    """How to start the binary: a clean environment in a fresh temporary folder."""
+
+    def __init__(self, binary: str, home: str):
+        self.binary, self.home = binary, home
+
+    def client(self, elicit: Callable | None = None, **env: str) -> Client:
+        base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home, "AWS_REGION": "us-east-1"}
+        for var in ("WORKING_DIR", "CACHE_DIR", "LOG_DIR"):
+            base[f"AWS_API_MCP_{var}"] = self.home
+        assignments = [f"{k}={v}" for k, v in {**base, **env}.items()]
+        # The SDK always passes on HOME, LOGNAME, PATH, SHELL, TERM and USER from
+        # our environment; `env -i` gives the server exactly the variables above.
+        env_binary = shutil.which("env") or "/usr/bin/env"
+        params = StdioServerParameters(command=env_binary, args=["-i", *assignments, self.binary])
+        # mode stays "auto", the SDK's default: it probes server/discover at
+        # 2026-07-28 and falls back to initialize when the server refuses.
+        return Client(params, elicitation_callback=elicit, read_timeout_seconds=GROUP_TIMEOUT)
+
+
+async def call_aws(client: Client, commands: str | list[str]) -> tuple[types.CallToolResult, list[dict]]:
+    result = await client.call_tool("call_aws", {"cli_command": commands})
+    return result, (result.structured_content or {}).get("results") or []
+
+
+def first(results: list[dict]) -> dict:
+    return results[0] if results else {}
+
+
+def summary(r: dict) -> str:
+    keys = ("status", "decided_by", "consent", "access", "reason")
+    return str({k: r.get(k) for k in keys if k in r})
+
+
+async def check_handshake_and_tools(server: Server) -> None:
+    for read_only in (True, False):
+        flag = str(read_only).lower()
+        async with server.client(READ_OPERATIONS_ONLY=flag) as client:
+            if read_only:
+                info = client.server_info
+                check("initialize: server name aws-api-mcp", info is not None and info.name == "aws-api-mcp", info)
+                check(
+                    f"protocol version {PROTOCOL} (client default mode)",
+                    client.protocol_version == PROTOCOL,
+                    f"negotiated {client.protocol_version}",
+                )
+            tools = {t.name: t for t in (await client.list_tools()).tools}
+            call = tools.get("call_aws")
+            if not check("list_tools has call_aws", call is not None, sorted(tools)):
+                continue
+            hints = call.annotations or types.ToolAnnotations()
+            check(
+                f"call_aws readOnlyHint {flag} with READ_OPERATIONS_ONLY={flag}",
+                hints.read_only_hint is read_only,
+                hints,
+            )
+            if read_only:
+                check("call_aws openWorldHint true", hints.open_world_hint is True, hints)
+                check(
+                    "call_aws inputSchema requires cli_command",
+                    "cli_command" in call.input_schema.get("required", []),
+                    call.input_schema.get("required"),
+                )
+
+
+async def check_policies(server: Server) -> None:
+    cases = [  # command, expected status, expected decided_by
+        ("aws ec2 describe-instances", "allowed", None),
+        ("aws iam create-user --user-name bob", "denied", "read-only"),
+        ("aws configure list", "denied", "denylist"),
+        ("aws ec2 describe-instances --debug", "denied", "validate"),
+        ("aws ec3 ls", "invalid", None),
+    ]
+    async with server.client(READ_OPERATIONS_ONLY="true") as client:
+        result, results = await call_aws(client, cases[0][0])
+        r = first(results)
+        check(
+            "allowed: describe-instances is a read",
+            r.get("status") == "allowed"
+            and (r.get("access") or {}).get("class") == "read"
+            and r.get("executed") is False
+            and not result.is_error,
+            summary(r),
+        )
+        for command, status, policy in cases[1:4]:
+            result, results = await call_aws(client, command)
+            r = first(results)
+            check(
+                f"denied by {policy}: {command}",
+                r.get("status") == status and r.get("decided_by") == policy and result.is_error,
+                summary(r),
+            )
+        result, results = await call_aws(client, "aws ec3 ls")
+        r = first(results)
+        check(
+            "invalid with a suggestion: aws ec3 ls",
+            r.get("status") == "invalid" and "ec2" in (r.get("reason") or "") and result.is_error,
+            summary(r),
+        )
+
+        batch = [c for c, _, _ in cases]
+        result, results = await call_aws(client, batch)
+        got = [(r.get("command"), r.get("status")) for r in results]
+        want = [(c, s) for c, s, _ in cases]
+        check("batch keeps order and verdicts", got == want and not result.is_error, got)
+        await check_validate(client)
+
+
+async def check_validate(client: Client) -> None:
+    tools = {t.name for t in (await client.list_tools()).tools}
+    if not check("validate_aws_command available", "validate_aws_command" in tools, sorted(tools)):
+        return
+    result = await client.call_tool("validate_aws_command", {"cli_command": "aws s3api list-objects-v2 --bucket b"})
+    body = result.structured_content or {}
+    operation = (body.get("call") or {}).get("operation")
+    access = (body.get("access") or {}).get("class")
+    check(
+        "validate_aws_command: ListObjectsV2 is a read",
+        operation == "ListObjectsV2" and access == "read" and not result.is_error,
+        f"operation={operation} access={access}",
+    )
+
+
+# The simulated user's answer, chosen by the user name in the command asked about,
+# and the result expected: (check name, status, consent, isError).
+ANSWERS = {
+    "alice": types.ElicitResult(action="accept", content={"run": True}),
+    "bob": types.ElicitResult(action="decline"),
+    "carol": types.ElicitResult(action="accept", content={"run": False}),
+    "dave": types.ElicitResult(action="cancel"),
+}
+EXPECTED = {
+    "alice": ("consent accepted (run=true) -> allowed", "allowed", "accepted", False),
+    "bob": ("consent declined -> declined", "declined", "declined", True),
+    "carol": ("consent accepted with run=false -> declined", "declined", "declined", True),
+    "dave": ("consent cancelled -> declined", "declined", "cancelled", True),
+}
+
+
+async def check_consent(server: Server) -> None:
+    asked: list[types.ElicitRequestParams] = []
+
+    async def user(context: object, params: types.ElicitRequestParams) -> types.ElicitResult:
+        asked.append(params)
+        name = re.search(r"--user-name (\w+)", getattr(params, "message", ""))
+        return ANSWERS.get(name.group(1) if name else "", types.ElicitResult(action="decline"))
+
+    async with server.client(elicit=user, REQUIRE_MUTATION_CONSENT="true") as client:
+        for user_name, (name, status, consent, is_error) in EXPECTED.items():
+            command = f"aws iam create-user --user-name {user_name}"
+            before = len(asked)
+            result, results = await call_aws(client, command)
+            r = first(results)
+            if user_name == "alice":
+                params = asked[before] if len(asked) > before else None
+                schema = getattr(params, "requested_schema", None) or {}
+                run = schema.get("properties", {}).get("run", {})
+                check(
+                    "consent: form elicitation names the command and asks for boolean `run`",
+                    isinstance(params, types.ElicitRequestFormParams)
+                    and command in params.message
+                    and run.get("type") == "boolean",
+                    params,
+                )
+            check(
+                name,
+                len(asked) == before + 1
+                and r.get("status") == status
+                and r.get("consent") == consent
+                and result.is_error is is_error,
+                f"asked {len(asked) - before}x, {summary(r)}",
+            )
+        before = len(asked)
+        _, results = await call_aws(client, "aws ec2 describe-instances")
+        check(
+            "consent: a read is allowed without asking",
+            first(results).get("status") == "allowed" and len(asked) == before,
+            summary(first(results)),
+        )
+
+    async with server.client(REQUIRE_MUTATION_CONSENT="true") as client:  # no elicitation support
+        result, results = await call_aws(client, "aws iam create-user --user-name erin")
+        r = first(results)
+        check(
+            "consent unsupported by the client -> needs-consent",
+            r.get("status") == "needs-consent"
+            and "elicitation" in (r.get("reason") or "")
+            and "consent" not in r
+            and result.is_error,
+            summary(r),
+        )
+
+
+def describe(e: BaseException) -> str:
+    if isinstance(e, TimeoutError):
+        return f"no answer within {GROUP_TIMEOUT} s"
+    if isinstance(getattr(e, "exceptions", None), (list, tuple)):  # a task group's ExceptionGroup
+        return "; ".join(describe(sub) for sub in e.exceptions)
+    return f"{type(e).__name__}: {e}"
+
+
+async def main(binary: str) -> int:
+    groups = [check_handshake_and_tools, check_policies, check_consent]
+    for group in groups:
+        with tempfile.TemporaryDirectory(prefix="aws-api-mcp-client-") as home:
+            try:
+                with anyio.fail_after(GROUP_TIMEOUT):
+                    await group(Server(binary, home))
+            except Exception as e:  # noqa: BLE001 -- a dead or hung server fails its group, not the run
+                check(group.__name__, False, describe(e))
+    print(f"{counts['ok']} passed, {counts['FAIL']} failed")
+    return 1 if counts["FAIL"] else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or not os.access(sys.argv[1], os.X_OK):
+        sys.exit("usage: python python_client.py /path/to/aws-api-mcp (an executable)")
+    sys.exit(anyio.run(main, os.path.abspath(sys.argv[1])))
