@@ -57,6 +57,9 @@ pub struct ServerConfig {
     pub policies_dir: Option<std::path::PathBuf>,
     /// `AWS_API_MCP_MODELS_DIR`.
     pub models_dir: Option<std::path::PathBuf>,
+    /// `AWS_API_MCP_TELEMETRY` (default on): whether AWS calls carry
+    /// [`ServerConfig::user_agent_suffix`].
+    pub telemetry: bool,
 }
 
 impl ServerConfig {
@@ -97,9 +100,30 @@ impl ServerConfig {
             working_dir,
             read_only: env_bool("READ_OPERATIONS_ONLY")?,
             require_consent: env_bool("REQUIRE_MUTATION_CONSENT")?,
+            telemetry: match std::env::var("AWS_API_MCP_TELEMETRY") {
+                Ok(value) if !value.trim().is_empty() => {
+                    parse_bool("AWS_API_MCP_TELEMETRY", &value)?
+                }
+                _ => true,
+            },
             file_access,
             policies_dir: var("AWS_API_MCP_POLICIES_DIR").map(Into::into),
             models_dir: var("AWS_API_MCP_MODELS_DIR").map(Into::into),
+        })
+    }
+}
+
+impl ServerConfig {
+    /// What AWS calls add to their User-Agent when telemetry is on: this
+    /// server's name and version and whether read-only mode is on; nothing
+    /// else is ever sent. `None` with `AWS_API_MCP_TELEMETRY=false`.
+    pub fn user_agent_suffix(&self) -> Option<String> {
+        self.telemetry.then(|| {
+            format!(
+                "md/aws-api-mcp#{} cfg/read-only#{}",
+                env!("CARGO_PKG_VERSION"),
+                self.read_only
+            )
         })
     }
 }
@@ -170,6 +194,33 @@ pub fn env_bool(variable: &str) -> Result<bool, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_user_agent_says_only_the_server_and_its_mode() {
+        let config = ServerConfig {
+            region: "us-east-1".into(),
+            profile: Some("secret-profile".into()),
+            working_dir: "/".into(),
+            read_only: true,
+            require_consent: false,
+            file_access: FileAccessMode::Workdir,
+            policies_dir: None,
+            models_dir: None,
+            telemetry: true,
+        };
+        assert_eq!(
+            config.user_agent_suffix().unwrap(),
+            format!(
+                "md/aws-api-mcp#{} cfg/read-only#true",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+        let off = ServerConfig {
+            telemetry: false,
+            ..config
+        };
+        assert_eq!(off.user_agent_suffix(), None);
+    }
 
     #[test]
     fn booleans_and_modes() {

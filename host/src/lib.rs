@@ -7,6 +7,7 @@
 
 pub mod command;
 pub mod config;
+pub mod endpoint;
 pub mod harness;
 pub mod logging;
 pub mod model;

@@ -264,7 +264,11 @@ fn serve() -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(aws_api_mcp::server::serve_stdio(config, parser, policies))?;
+    let served = runtime.block_on(aws_api_mcp::server::serve_stdio(config, parser, policies));
+    // Reading stdin blocks a thread that only the client can wake: do not
+    // wait for it, or a SIGTERM would leave the process hanging.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 

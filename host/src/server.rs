@@ -31,11 +31,20 @@ pub async fn serve_stdio(
     policies: PolicySet,
 ) -> Result<(), ServeError> {
     let server = AwsApiServer::new(Arc::new(tools::State::new(config, parser, policies)));
-    let running = match server.serve(rmcp::transport::stdio()).await {
-        Ok(running) => running,
-        // The client went away before the handshake finished: nothing to do.
-        Err(e) => {
-            tracing::info!(error = %e, "the client closed the session before it started");
+    // Listen for signals before the handshake, so a SIGTERM at any moment
+    // ends the server cleanly rather than by the default action.
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    let running = tokio::select! {
+        started = server.serve(rmcp::transport::stdio()) => match started {
+            Ok(running) => running,
+            // The client went away before the handshake finished.
+            Err(e) => {
+                tracing::info!(error = %e, "the client closed the session before it started");
+                return Ok(());
+            }
+        },
+        () = &mut shutdown => {
+            tracing::info!("stopping on a signal before the session started");
             return Ok(());
         }
     };
@@ -43,28 +52,36 @@ pub async fn serve_stdio(
         result = running.waiting() => {
             result.map_err(|e| ServeError::Session(e.to_string()))?;
         }
-        _ = shutdown_signal() => {
+        () = &mut shutdown => {
             tracing::info!("stopping on a signal");
         }
     }
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves on SIGTERM or Ctrl-C. The SIGTERM handler is installed when this
+/// is called, not when it is first polled.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => return std::future::pending().await,
-            };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = tokio::signal::ctrl_c() => {}
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        #[cfg(unix)]
+        {
+            match term {
+                Some(mut term) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = tokio::signal::ctrl_c() => {}
+                    }
+                }
+                None => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -8,6 +8,7 @@
 mod cli;
 mod cli_table;
 mod differential;
+mod endpoints;
 mod loading;
 mod mcp;
 mod rmcp_client;

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 struct Session {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once the client has hung up.
+    stdin: Option<ChildStdin>,
     stdout: BufReader<ChildStdout>,
     /// How this client answers `elicitation/create`, as the client's user
     /// would.
@@ -52,7 +53,7 @@ impl Session {
         let stdout = BufReader::new(child.stdout.take().unwrap());
         let mut session = Session {
             child,
-            stdin,
+            stdin: Some(stdin),
             stdout,
             answer: json!({"action": "decline"}),
             asked: Vec::new(),
@@ -73,8 +74,9 @@ impl Session {
     }
 
     fn send(&mut self, message: Value) {
-        writeln!(self.stdin, "{message}").unwrap();
-        self.stdin.flush().unwrap();
+        let stdin = self.stdin.as_mut().unwrap();
+        writeln!(stdin, "{message}").unwrap();
+        stdin.flush().unwrap();
     }
 
     /// Sends a request and reads lines until its response; every line on
@@ -248,6 +250,10 @@ fn bad_settings_stop_start_up_with_the_variable_named() {
                 "sometimes",
             )],
             "accepted values: workdir",
+        ),
+        (
+            vec![("AWS_API_MCP_TELEMETRY", "sometimes")],
+            "`AWS_API_MCP_TELEMETRY` is `sometimes`",
         ),
     ] {
         let mut command = Command::new(binary());
@@ -486,4 +492,63 @@ fn the_tool_schemas_match_the_snapshot() {
         "tools/list differs from {}; if the change is intended, run with UPDATE_SNAPSHOTS=1\n{text}",
         path.display()
     );
+}
+
+#[test]
+fn many_calls_in_flight_all_get_their_answer() {
+    let mut session = Session::start(&[("READ_OPERATIONS_ONLY", "true")]);
+    // Send them all before reading any answer, as a busy client does.
+    for id in 100..140u64 {
+        let command = if id % 2 == 0 {
+            "aws ec2 describe-instances"
+        } else {
+            "aws iam delete-user --user-name bob"
+        };
+        session.send(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+            "params": {"name": "call_aws", "arguments": {"cli_command": command}}}));
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    while seen.len() < 40 {
+        let mut line = String::new();
+        assert!(
+            session.stdout.read_line(&mut line).unwrap() > 0,
+            "the server closed stdout"
+        );
+        let message: Value = serde_json::from_str(&line).unwrap();
+        let id = message["id"].as_u64().unwrap();
+        let status = message["result"]["structuredContent"]["results"][0]["status"].clone();
+        seen.insert(id, status);
+    }
+    for (id, status) in seen {
+        let expected = if id % 2 == 0 { "allowed" } else { "denied" };
+        assert_eq!(status, expected, "request {id}");
+    }
+}
+
+#[test]
+fn sigterm_and_a_client_that_leaves_mid_session_end_the_server_cleanly() {
+    for how in ["sigterm", "close stdin"] {
+        let mut session = Session::start(&[]);
+        session.send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+            "params": {"name": "call_aws", "arguments": {"cli_command": "aws s3 ls"}}}));
+        if how == "sigterm" {
+            let pid = session.child.id().to_string();
+            let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+            assert!(killed.success());
+        } else {
+            drop(session.stdin.take());
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = session.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{how}: the server did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success(), "{how}: {status:?}");
+    }
 }
