@@ -26,6 +26,13 @@ use crate::policy::{PolicySet, RequestContext as PolicyContext};
 const MAX_COMMANDS: usize = 20;
 /// Longest command accepted, in bytes.
 const MAX_COMMAND_BYTES: usize = 64 * 1024;
+/// What the model reads about `call_aws`: one paragraph per idea, no hard
+/// line breaks.
+const CALL_AWS: &str = "Runs AWS CLI commands (AWS CLI v1 syntax) in the user's AWS account, with the server's credentials and region unless a command sets `--region`. Pass one complete command starting with `aws`, or a list of up to 20 commands, which are judged one by one and answered in order.\n\nEach command is parsed exactly as the AWS CLI parses it (services, operations, options, shorthand and JSON values, `file://` paths inside the server's working directory) and checked by the server's policies before it runs. Write one command per string: no pipes, `&&`, `;`, redirections, subshells or shell variables; filter output with `--query`.\n\nEach result has a `status`: `allowed`; `denied` (a policy refused it: read `reason` and `decided_by`, and change the command as the reason says instead of retrying it); `invalid` (it does not parse: `reason` says what is wrong and suggests the right names); `needs-consent` or `declined` (the user was asked, or could not be asked, and it did not run). `access` says whether the command reads or changes the account and why. Use `validate_aws_command` first when unsure what a command will do.";
+
+/// What the model reads about `validate_aws_command`.
+const VALIDATE_AWS_COMMAND: &str = "Explains one AWS CLI command without running it: the API operation and the parameters it becomes (as the AWS API receives them), the IAM action it needs, the region, the local files it would read or write, whether it reads or changes the account, and how each of the server's policies judges it. Use it to check a command before `call_aws`, or to understand why one was refused.";
+
 /// How long the user has to answer a consent question.
 const CONSENT_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -69,13 +76,15 @@ pub enum CliCommands {
 /// The arguments of `call_aws`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct CallAwsParams {
-    /// A complete AWS CLI command starting with `aws`, such as
-    /// `aws s3api list-buckets` or `aws ec2 describe-instances --region us-west-2`;
-    /// or a list of up to 20 such commands. One command per string: no pipes,
-    /// `&&`, redirections or shell variables.
+    /// The command, or up to 20 of them.
+    #[schemars(
+        description = "A complete AWS CLI command starting with `aws`, such as `aws s3api list-buckets` or `aws ec2 describe-instances --region us-west-2`; or a list of up to 20 such commands. One command per string: no pipes, `&&`, redirections or shell variables."
+    )]
     pub cli_command: CliCommands,
-    /// The most items to return from a listing; the result says how to get
-    /// the rest.
+    /// The most items to return from a listing.
+    #[schemars(
+        description = "The most items to return from a listing; the result says how to get the rest."
+    )]
     pub max_results: Option<u32>,
 }
 
@@ -105,11 +114,10 @@ impl AwsApiServer {
 
 #[tool_router]
 impl AwsApiServer {
-    /// Runs AWS CLI commands. Each command is parsed as the AWS CLI parses it
-    /// and judged by the server's policies; a refused command comes back with
-    /// the reason and what to do instead.
+    /// Runs AWS CLI commands; see `CALL_AWS` for what the model is told.
     #[tool(
         name = "call_aws",
+        description = CALL_AWS,
         annotations(title = "Run AWS CLI commands", open_world_hint = true)
     )]
     async fn call_aws(
@@ -176,12 +184,10 @@ impl AwsApiServer {
         Ok(result)
     }
 
-    /// Explains one AWS CLI command without running it: the API operation
-    /// and parameters it becomes, whether it reads or changes the account,
-    /// and how each of the server's policies judges it. Use it to check a
-    /// command before `call_aws`, or to understand a refusal.
+    /// Explains one command without running it; see `VALIDATE_AWS_COMMAND`.
     #[tool(
         name = "validate_aws_command",
+        description = VALIDATE_AWS_COMMAND,
         annotations(
             title = "Explain and check an AWS CLI command without running it",
             read_only_hint = true,
@@ -400,7 +406,7 @@ impl ServerHandler for AwsApiServer {
         let mut info = Info::new(ServerCapabilities::builder().enable_tools().build());
         info.server_info = Implementation::new("aws-api-mcp", env!("CARGO_PKG_VERSION"));
         info.instructions = Some(
-            "Runs AWS CLI commands through policy checks. Send complete `aws ...` commands to `call_aws`."
+            "Use `call_aws` to run AWS CLI commands and `validate_aws_command` to check one without running it. Commands use AWS CLI v1 syntax and start with `aws`; the server's region and credentials apply unless a command sets `--region`. A refused command comes back with the policy's reason: change the command as the reason says rather than retrying it."
                 .to_owned(),
         );
         info
