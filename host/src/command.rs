@@ -48,6 +48,16 @@ pub struct ParsedCommand {
     pub facts: Option<OperationFacts>,
 }
 
+impl ParsedCommand {
+    /// The parameters as the API receives them: API member name → value.
+    pub fn api_parameters(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.parameters
+            .iter()
+            .map(|p| (p.api_name.clone(), p.value.clone()))
+            .collect()
+    }
+}
+
 /// What the service model says about an operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationFacts {

@@ -119,9 +119,15 @@ fn substring(
 
 /// Percent-encoding with only `-._~` and alphanumerics left as they are.
 pub fn uri_encode(text: &str) -> String {
+    percent_encode(text, b"-._~")
+}
+
+/// Python's `quote(text, safe)`: alphanumerics and `safe` stay, every other
+/// byte of the UTF-8 text becomes `%XX`.
+fn percent_encode(text: &str, safe: &[u8]) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+        if byte.is_ascii_alphanumeric() || safe.contains(&byte) {
             out.push(byte as char);
         } else {
             out.push_str(&format!("%{byte:02X}"));
@@ -209,17 +215,9 @@ fn remove_dot_segments(path: &str) -> String {
     format!("{first}{}{last}", out.join("/"))
 }
 
-/// Python's `quote(path)` with `/` safe.
+/// Python's `quote(path)`: `/` stays too.
 fn quote_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    percent_encode(path, b"-._~/")
 }
 
 /// RFC 1123 labels (one to 63 letters, digits and inner hyphens); with

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{Outcome, judge};
 use crate::command::Parser;
@@ -93,15 +93,10 @@ pub fn write_outcome(
 /// decision, and the verdict.
 fn to_json(outcome: &Outcome) -> Value {
     let request = outcome.parsed.as_ref().map(|p| {
-        let parameters: Map<String, Value> = p
-            .parameters
-            .iter()
-            .map(|param| (param.api_name.clone(), param.value.clone()))
-            .collect();
         json!({
             "service": p.api_service,
             "operation": p.api_operation,
-            "parameters": parameters,
+            "parameters": p.api_parameters(),
         })
     });
     let error = if outcome.parsed.is_none() {

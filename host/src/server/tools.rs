@@ -278,15 +278,10 @@ fn explain(state: &State, line: &str, can_ask_consent: bool) -> Value {
     let verdict = &outcome.verdict;
     let parsed = outcome.parsed.as_ref();
     let call = parsed.map(|p| {
-        let parameters: serde_json::Map<String, Value> = p
-            .parameters
-            .iter()
-            .map(|param| (param.api_name.clone(), param.value.clone()))
-            .collect();
         json!({
             "service": p.api_service,
             "operation": p.api_operation,
-            "parameters": parameters,
+            "parameters": p.api_parameters(),
             "iam_action": p.facts.as_ref().and_then(|f| f.iam_action.clone()),
             "documentation": p.facts.as_ref().map(|f| f.documentation.clone()),
             "region": p.global.region.clone().unwrap_or_else(|| state.config.region.clone()),
