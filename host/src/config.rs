@@ -60,7 +60,19 @@ pub struct ServerConfig {
     /// `AWS_API_MCP_TELEMETRY` (default on): whether AWS calls carry
     /// [`ServerConfig::user_agent_suffix`].
     pub telemetry: bool,
+    /// `AWS_API_MCP_MAX_OUTPUT_BYTES` (default 200,000): the longest output
+    /// a `call_aws` result carries; longer output is cut, and the result
+    /// says so and how to narrow it.
+    pub max_output_bytes: usize,
+    /// `AWS_API_MCP_MAX_PAGES` (default 100): the most pages one command
+    /// fetches; the result then carries a token to resume.
+    pub max_pages: usize,
 }
+
+/// Default of `AWS_API_MCP_MAX_OUTPUT_BYTES`.
+pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 200_000;
+/// Default of `AWS_API_MCP_MAX_PAGES`.
+pub const DEFAULT_MAX_PAGES: usize = 100;
 
 impl ServerConfig {
     /// Reads and checks the environment.
@@ -109,6 +121,8 @@ impl ServerConfig {
             file_access,
             policies_dir: var("AWS_API_MCP_POLICIES_DIR").map(Into::into),
             models_dir: var("AWS_API_MCP_MODELS_DIR").map(Into::into),
+            max_output_bytes: env_count("AWS_API_MCP_MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES)?,
+            max_pages: env_count("AWS_API_MCP_MAX_PAGES", DEFAULT_MAX_PAGES)?,
         })
     }
 }
@@ -183,6 +197,24 @@ pub fn parse_bool(variable: &str, value: &str) -> Result<bool, ConfigError> {
     }
 }
 
+/// A positive whole number from `variable`, or `default` when unset.
+pub fn env_count(variable: &str, default: usize) -> Result<usize, ConfigError> {
+    match std::env::var(variable) {
+        Ok(value) if !value.trim().is_empty() => value
+            .trim()
+            .replace('_', "")
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| ConfigError::Invalid {
+                variable: variable.to_owned(),
+                value: value.clone(),
+                accepted: "a whole number greater than 0",
+            }),
+        _ => Ok(default),
+    }
+}
+
 /// The yes/no variable's value, or `false` when it is not set.
 pub fn env_bool(variable: &str) -> Result<bool, ConfigError> {
     match std::env::var(variable) {
@@ -206,6 +238,8 @@ mod tests {
             file_access: FileAccessMode::Workdir,
             policies_dir: None,
             models_dir: None,
+            max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
+            max_pages: DEFAULT_MAX_PAGES,
             telemetry: true,
         };
         assert_eq!(

@@ -8,6 +8,7 @@
 pub mod command;
 pub mod config;
 pub mod endpoint;
+pub mod exec;
 pub mod harness;
 pub mod logging;
 pub mod model;

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use aws_api_mcp::command::Parser as CommandParser;
 use aws_api_mcp::config::{self, FileAccessMode};
+use aws_api_mcp::exec::{ExecError, ExecSettings, Executor};
 use aws_api_mcp::harness::{self, Format};
 use aws_api_mcp::model;
 use aws_api_mcp::policy::{self, CompiledCache, LoadOptions, PolicySet, RequestContext};
@@ -29,6 +30,20 @@ struct Cli {
 enum Command {
     /// Serve MCP over standard input and output (the default).
     Serve,
+    /// Run one AWS CLI command as `call_aws` would: parse, judge with the
+    /// policies, execute, and print what the AWS CLI prints. Settings come
+    /// from the same environment variables as the server. Exit status: 0
+    /// on success, 254 when AWS answered with an error, 252 when the
+    /// command does not parse, 255 when the policies refuse it or it fails
+    /// otherwise.
+    Call {
+        /// The command line, such as "aws s3api list-buckets".
+        command: String,
+        /// Run commands that need the user's consent (the tool stands for
+        /// the user here).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Work with policies: list, check commands, run case files, export the
     /// defaults.
     #[command(subcommand)]
@@ -234,6 +249,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(),
+        Command::Call { command, yes } => call(&command, yes),
         Command::Policy(command) => policy_command(command),
         Command::Models(command) => models_command(command),
     }
@@ -242,17 +258,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
 /// The MCP server: settings from the environment, checked before anything
 /// starts; then stdio until the client leaves.
 fn serve() -> Result<ExitCode> {
-    let config = config::ServerConfig::from_env()?;
-    let parser = CommandParser::load(config.models_dir.as_deref())?;
-    let policies = PolicySet::load(&LoadOptions {
-        dir: config.policies_dir.clone(),
-        cache_dir: std::env::var_os("AWS_API_MCP_CACHE_DIR")
-            .map(|d| PathBuf::from(d).join("policies"))
-            .or_else(CompiledCache::default_dir),
-        settings_dir: dirs::home_dir().map(|h| h.join(".aws").join("aws-api-mcp")),
-        settings: BTreeMap::new(),
-        limits: policy::Limits::default(),
-    })?;
+    let (config, parser, policies) = server_setup()?;
     tracing::info!(
         region = %config.region,
         read_only = config.read_only,
@@ -270,6 +276,98 @@ fn serve() -> Result<ExitCode> {
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     served?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `aws-api-mcp call`: one command through the same steps as `call_aws`.
+fn call(line: &str, yes: bool) -> Result<ExitCode> {
+    let (config, parser, policies) = server_setup()?;
+    let context = RequestContext {
+        read_only: config.read_only,
+        require_consent: config.require_consent,
+        working_dir: config.working_dir.clone(),
+        file_access: config.file_access,
+        can_ask_consent: yes,
+        default_region: Some(config.region.clone()),
+        default_profile: config.profile.clone(),
+        client_name: None,
+        unix_time_ms: None,
+    };
+    let outcome = harness::judge(&parser, &policies, line.trim(), &context);
+    let verdict = &outcome.verdict;
+    let mut err = std::io::stderr();
+    match verdict.decision.kind() {
+        "deny" if verdict.decided_by.as_deref() == Some("parser") => {
+            writeln!(err, "\n{}\n", verdict.decision.reason())?;
+            return Ok(ExitCode::from(252));
+        }
+        "deny" => {
+            writeln!(
+                err,
+                "\nrefused by policy `{}`: {}\n",
+                verdict.decided_by.as_deref().unwrap_or("-"),
+                verdict.decision.reason()
+            )?;
+            return Ok(ExitCode::from(255));
+        }
+        "needs-consent" if !yes => {
+            writeln!(
+                err,
+                "\nthis command needs the user's consent ({}); run again with --yes to give it\n",
+                verdict.decision.reason()
+            )?;
+            return Ok(ExitCode::from(255));
+        }
+        _ => {}
+    }
+    let Some(parsed) = outcome.parsed else {
+        return Ok(ExitCode::from(252));
+    };
+    let service = parser
+        .models()
+        .service(&parsed.cli_service)
+        .transpose()?
+        .with_context(|| format!("no service `{}`", parsed.cli_service))?;
+    let executor = Executor::new(ExecSettings {
+        region: Some(config.region.clone()),
+        profile: config.profile.clone(),
+        user_agent_suffix: config.user_agent_suffix(),
+        ..ExecSettings::default()
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    match runtime.block_on(executor.execute(&service, &parsed)) {
+        Ok(outcome) => {
+            std::io::stdout().write_all(outcome.printed.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error @ ExecError::Service { .. }) => {
+            writeln!(err, "\n{error}")?;
+            Ok(ExitCode::from(254))
+        }
+        Err(error) => {
+            writeln!(err, "\n{error}\n")?;
+            Ok(ExitCode::from(255))
+        }
+    }
+}
+
+/// The server's configuration, command table and policies, as the
+/// environment sets them.
+fn server_setup() -> Result<(config::ServerConfig, CommandParser, PolicySet)> {
+    let config = config::ServerConfig::from_env()?;
+    let parser = CommandParser::load(config.models_dir.as_deref())?;
+    let policies = PolicySet::load(&LoadOptions {
+        dir: config.policies_dir.clone(),
+        cache_dir: std::env::var_os("AWS_API_MCP_CACHE_DIR")
+            .map(|d| PathBuf::from(d).join("policies"))
+            .or_else(CompiledCache::default_dir),
+        settings_dir: dirs::home_dir().map(|h| h.join(".aws").join("aws-api-mcp")),
+        settings: BTreeMap::new(),
+        limits: policy::Limits::default(),
+    })?;
+    Ok((config, parser, policies))
 }
 
 fn models_command(command: ModelsCommand) -> Result<ExitCode> {
