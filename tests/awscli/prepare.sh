@@ -18,7 +18,9 @@ if ! "$venv/bin/python" -c "import awscli, sys; sys.exit(awscli.__version__ != '
 fi
 # The local AWS emulator the execution differential (exec_diff.py) runs against.
 if ! "$venv/bin/python" -c "import moto, flask, sys; sys.exit(moto.__version__ != '$moto_version')" 2>/dev/null; then
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$moto_version"
+  # Keep the botocore the CLI pinned: moto must not upgrade it.
+  botocore_version=$("$venv/bin/python" -c "import botocore; print(botocore.__version__)")
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$moto_version" "botocore==$botocore_version"
 fi
 if [ ! -s "$dir/expected.jsonl" ] || [ "$dir/expected.jsonl" -ot "$here/cli_parse.py" ]; then
   "$venv/bin/python" "$here/examples.py" > "$dir/examples.txt"
