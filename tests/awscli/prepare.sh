@@ -2,25 +2,17 @@
 # Prepares the differential test's reference answers in DIR: installs the
 # AWS CLI v1 into a venv (PyPI), extracts the example commands it ships, and
 # runs them through the CLI's own parser from an empty working directory.
-# It also installs moto (a local AWS emulator) into the same venv for exec_diff.py.
 # Nothing is sent anywhere: cli_parse.py stops every command before a request.
 set -euo pipefail
 dir=${1:?usage: prepare.sh DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 awscli_version=1.46.3
-moto_version=5.2.5
 mkdir -p "$dir/workdir"
 dir=$(cd "$dir" && pwd)
 venv="$dir/venv"
 if ! "$venv/bin/python" -c "import awscli, sys; sys.exit(awscli.__version__ != '$awscli_version')" 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "awscli==$awscli_version"
-fi
-# The local AWS emulator the execution differential (exec_diff.py) runs against.
-if ! "$venv/bin/python" -c "import moto, flask, sys; sys.exit(moto.__version__ != '$moto_version')" 2>/dev/null; then
-  # Keep the botocore the CLI pinned: moto must not upgrade it.
-  botocore_version=$("$venv/bin/python" -c "import botocore; print(botocore.__version__)")
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$moto_version" "botocore==$botocore_version"
 fi
 if [ ! -s "$dir/expected.jsonl" ] || [ "$dir/expected.jsonl" -ot "$here/cli_parse.py" ]; then
   "$venv/bin/python" "$here/examples.py" > "$dir/examples.txt"
