@@ -137,6 +137,10 @@ pub struct Outcome {
     /// Set when pagination stopped at the page limit: the token that
     /// resumes (`--starting-token`).
     pub cut_at_page_limit: Option<String>,
+    /// Set when `--max-items` (or the page limit) left items out: the
+    /// token that resumes (`--starting-token`), also in the response as
+    /// `NextToken` the way the CLI prints it.
+    pub next_token: Option<String>,
 }
 
 /// Sends commands to AWS.
@@ -191,7 +195,7 @@ impl Executor {
             .find(|f| f.parameter == "outfile" && f.access == FileAccess::Write)
             .map(|f| f.resolved.clone());
         let paginated = paginate::applies(operation, command);
-        let (response, printed, pages, cut) = if paginated {
+        let (response, printed, pages, cut, next_token) = if paginated {
             let paginator = operation.paginator.as_ref().ok_or_else(|| {
                 ExecError::Pagination("the operation has no paginator".to_owned())
             })?;
@@ -223,20 +227,22 @@ impl Executor {
             } else {
                 output::render(&response, global, &operation.name)?
             };
-            (response, printed, pages, cut)
+            (response, printed, pages, cut, merged.next_token)
         } else {
             let result = self
                 .call(service, operation, &params, &target, outfile.as_ref())
                 .await?;
             let response = Value::Object(result);
             let printed = output::render(&response, global, &operation.name)?;
-            (response, printed, 1, None)
+            (response, printed, 1, None, None)
         };
+        let next_token = next_token.or_else(|| cut.clone());
         Ok(Outcome {
             response,
             printed,
             pages,
             cut_at_page_limit: cut,
+            next_token,
         })
     }
 

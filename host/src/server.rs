@@ -1,8 +1,7 @@
-//! The MCP stdio server: `call_aws` judges commands with the policies.
-//!
-//! Execution arrives with the executor; until then `call_aws` parses and
-//! judges each command and says, in its result, that nothing was sent to
-//! AWS. Stdout carries only JSON-RPC; logs go to stderr.
+//! The MCP stdio server: `call_aws` parses each command, judges it with the
+//! policies, asks for consent when a policy wants it, and runs what is
+//! allowed with the executor. Stdout carries only JSON-RPC; logs go to
+//! stderr and the log file.
 
 mod tools;
 

@@ -872,7 +872,12 @@ def unsafe_endpoint(line: str) -> bool:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--venv", required=True, type=Path, help="venv with awscli and moto[server]")
+    ap.add_argument("--venv", required=True, type=Path, help="venv with awscli (and moto[server] unless --moto-venv)")
+    ap.add_argument(
+        "--moto-venv",
+        type=Path,
+        help="venv with moto[server], when it is not the CLI's (moto wants a newer botocore than the CLI pins)",
+    )
     ap.add_argument("--host-cmd", required=True, help="command that runs one command line")
     ap.add_argument("--only", action="append", default=[], metavar="GROUP", help="run only this group (repeatable)")
     ap.add_argument("--report", type=Path, help="write JSON lines, one per step")
@@ -922,7 +927,7 @@ def main() -> int:
     records = []
     started = time.monotonic()
     try:
-        moto = Moto(venv, tmp / "moto.log")
+        moto = Moto(args.moto_venv.resolve() if args.moto_venv else venv, tmp / "moto.log")
         for group in groups:
             t0 = time.monotonic()
             run_a = run_group(group, cli, moto, workdir)

@@ -2,15 +2,22 @@
 
 Usage: python python_client.py /path/to/aws-api-mcp
 
-Needs `mcp==2.3.0`. Prints one line per check and a closing count; exits 0
-only when every check passes.
+Needs `mcp==2.3.0` and `moto[server]==5.2.5` in the same environment: the
+allowed commands run against a moto server this script starts on a free
+loopback port (fake credentials, every endpoint on moto, instance metadata
+off), so nothing leaves the machine. Prints one line per check and a closing
+count; exits 0 only when every check passes.
 """
 
 import os
 import re
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from collections.abc import Callable
 
 import anyio
@@ -34,14 +41,67 @@ def check(name: str, passed: bool, detail: object = "") -> bool:
     return passed
 
 
-class Server:
-    """How to start the binary: a clean environment in a fresh temporary folder."""
+class Moto:
+    """A moto server on a free loopback port, reset before each group."""
 
-    def __init__(self, binary: str, home: str):
-        self.binary, self.home = binary, home
+    def __init__(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/moto-api/", timeout=1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    self.log.seek(0)
+                    sys.exit(f"moto did not start on {self.url}:\n{self.log.read().decode(errors='replace')[-2000:]}")
+                time.sleep(0.1)
+
+    def reset(self) -> None:
+        req = urllib.request.Request(self.url + "/moto-api/reset", data=b"", method="POST")
+        urllib.request.urlopen(req, timeout=10).close()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def aws_env(endpoint: str) -> dict[str, str]:
+    """AWS settings that keep every request on `endpoint` (loopback)."""
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": "/nonexistent/aws-config",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
+        "AWS_MAX_ATTEMPTS": "1",
+        "AWS_ENDPOINT_URL": endpoint,
+    }
+
+
+class Server:
+    """How to start the binary: a clean environment in a fresh temporary folder,
+    with AWS on moto."""
+
+    def __init__(self, binary: str, home: str, moto: Moto):
+        self.binary, self.home, self.moto = binary, home, moto
 
     def client(self, elicit: Callable | None = None, **env: str) -> Client:
         base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home, "AWS_REGION": "us-east-1"}
+        base.update(aws_env(self.moto.url))
         for var in ("WORKING_DIR", "CACHE_DIR", "LOG_DIR"):
             base[f"AWS_API_MCP_{var}"] = self.home
         assignments = [f"{k}={v}" for k, v in {**base, **env}.items()]
@@ -101,7 +161,7 @@ async def check_handshake_and_tools(server: Server) -> None:
 
 async def check_policies(server: Server) -> None:
     cases = [  # command, expected status, expected decided_by
-        ("aws ec2 describe-instances", "allowed", None),
+        ("aws ec2 describe-instances", "succeeded", None),
         ("aws iam create-user --user-name bob", "denied", "read-only"),
         ("aws configure list", "denied", "denylist"),
         ("aws ec2 describe-instances --debug", "denied", "validate"),
@@ -111,10 +171,11 @@ async def check_policies(server: Server) -> None:
         result, results = await call_aws(client, cases[0][0])
         r = first(results)
         check(
-            "allowed: describe-instances is a read",
-            r.get("status") == "allowed"
+            "allowed and run: describe-instances is a read, moto answers",
+            r.get("status") == "succeeded"
             and (r.get("access") or {}).get("class") == "read"
-            and r.get("executed") is False
+            and r.get("executed") is True
+            and r.get("output") == {"Reservations": []}
             and not result.is_error,
             summary(r),
         )
@@ -166,7 +227,7 @@ ANSWERS = {
     "dave": types.ElicitResult(action="cancel"),
 }
 EXPECTED = {
-    "alice": ("consent accepted (run=true) -> allowed", "allowed", "accepted", False),
+    "alice": ("consent accepted (run=true) -> it runs", "succeeded", "accepted", False),
     "bob": ("consent declined -> declined", "declined", "declined", True),
     "carol": ("consent accepted with run=false -> declined", "declined", "declined", True),
     "dave": ("consent cancelled -> declined", "declined", "cancelled", True),
@@ -209,8 +270,14 @@ async def check_consent(server: Server) -> None:
         before = len(asked)
         _, results = await call_aws(client, "aws ec2 describe-instances")
         check(
-            "consent: a read is allowed without asking",
-            first(results).get("status") == "allowed" and len(asked) == before,
+            "consent: a read runs without asking",
+            first(results).get("status") == "succeeded" and len(asked) == before,
+            summary(first(results)),
+        )
+        _, results = await call_aws(client, "aws iam list-users --query Users[].UserName")
+        check(
+            "consent: only the accepted user was created",
+            first(results).get("output") == ["alice"],
             summary(first(results)),
         )
 
@@ -227,6 +294,55 @@ async def check_consent(server: Server) -> None:
         )
 
 
+async def check_execution(server: Server) -> None:
+    async with server.client() as client:
+        result, results = await call_aws(
+            client,
+            [
+                "aws s3api create-bucket --bucket mcp-e2e",
+                "aws s3api put-object --bucket mcp-e2e --key a.txt --body a.txt",
+                "aws s3api list-objects-v2 --bucket mcp-e2e --query Contents[].Key",
+                "aws s3api get-object --bucket mcp-e2e --key a.txt copy.txt",
+            ],
+        )
+        statuses = [r.get("status") for r in results]
+        check("a batch runs in order: create, put, list, get", statuses == ["succeeded"] * 4, [summary(r) for r in results])
+        check("--query is applied to the output", len(results) > 2 and results[2].get("output") == ["a.txt"], results[2:3])
+        copy = os.path.join(server.home, "copy.txt")
+        check(
+            "get-object writes its outfile in the working directory",
+            os.path.exists(copy) and open(copy).read() == "hello from the e2e test\n",
+            copy,
+        )
+
+        for name in ("u1", "u2", "u3"):
+            await call_aws(client, f"aws iam create-user --user-name {name}")
+        result = await client.call_tool("call_aws", {"cli_command": "aws iam list-users", "max_results": 2})
+        r = first((result.structured_content or {}).get("results") or [])
+        users = [u.get("UserName") for u in (r.get("output") or {}).get("Users", [])]
+        token = r.get("next_token")
+        check("max_results cuts a listing and gives a token", users == ["u1", "u2"] and bool(token), summary(r))
+        if token:
+            _, results = await call_aws(client, f"aws iam list-users --starting-token {token} --query Users[].UserName")
+            check("--starting-token resumes the listing", first(results).get("output") == ["u3"], summary(first(results)))
+
+        result, results = await call_aws(client, "aws iam get-user --user-name nobody")
+        r = first(results)
+        error = r.get("error") or {}
+        check(
+            "an AWS error comes back with its code, message and HTTP status",
+            r.get("status") == "failed"
+            and error.get("code") == "NoSuchEntity"
+            and error.get("http_status") == 404
+            and "nobody" in (error.get("message") or "")
+            and result.is_error,
+            summary(r) + f" error={error}",
+        )
+
+        _, results = await call_aws(client, "aws iam list-users --output text --query Users[].UserName")
+        check("text output is a string as the CLI prints it", first(results).get("output") == "u1\tu2\tu3\n", summary(first(results)))
+
+
 def describe(e: BaseException) -> str:
     if isinstance(e, TimeoutError):
         return f"no answer within {GROUP_TIMEOUT} s"
@@ -236,14 +352,21 @@ def describe(e: BaseException) -> str:
 
 
 async def main(binary: str) -> int:
-    groups = [check_handshake_and_tools, check_policies, check_consent]
-    for group in groups:
-        with tempfile.TemporaryDirectory(prefix="aws-api-mcp-client-") as home:
-            try:
-                with anyio.fail_after(GROUP_TIMEOUT):
-                    await group(Server(binary, home))
-            except Exception as e:  # noqa: BLE001 -- a dead or hung server fails its group, not the run
-                check(group.__name__, False, describe(e))
+    groups = [check_handshake_and_tools, check_policies, check_consent, check_execution]
+    moto = Moto()
+    try:
+        for group in groups:
+            moto.reset()
+            with tempfile.TemporaryDirectory(prefix="aws-api-mcp-client-") as home:
+                with open(os.path.join(home, "a.txt"), "w") as f:
+                    f.write("hello from the e2e test\n")
+                try:
+                    with anyio.fail_after(GROUP_TIMEOUT):
+                        await group(Server(binary, home, moto))
+                except Exception as e:  # noqa: BLE001 -- a dead or hung server fails its group, not the run
+                    check(group.__name__, False, describe(e))
+    finally:
+        moto.stop()
     print(f"{counts['ok']} passed, {counts['FAIL']} failed")
     return 1 if counts["FAIL"] else 0
 

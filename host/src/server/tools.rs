@@ -17,8 +17,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::command::Parser;
+use crate::command::{ParsedCommand, Parser};
 use crate::config::ServerConfig;
+use crate::exec::{ExecError, ExecSettings, Executor, Outcome};
 use crate::harness::judge;
 use crate::policy::{PolicySet, RequestContext as PolicyContext};
 
@@ -28,7 +29,7 @@ const MAX_COMMANDS: usize = 20;
 const MAX_COMMAND_BYTES: usize = 64 * 1024;
 /// What the model reads about `call_aws`: one paragraph per idea, no hard
 /// line breaks.
-const CALL_AWS: &str = "Runs AWS CLI commands (AWS CLI v1 syntax) in the user's AWS account, with the server's credentials and region unless a command sets `--region`. Pass one complete command starting with `aws`, or a list of up to 20 commands, which are judged one by one and answered in order.\n\nEach command is parsed exactly as the AWS CLI parses it (services, operations, options, shorthand and JSON values, `file://` paths inside the server's working directory) and checked by the server's policies before it runs. Write one command per string: no pipes, `&&`, `;`, redirections, subshells or shell variables; filter output with `--query`.\n\nEach result has a `status`: `allowed`; `denied` (a policy refused it: read `reason` and `decided_by`, and change the command as the reason says instead of retrying it); `invalid` (it does not parse: `reason` says what is wrong and suggests the right names); `needs-consent` or `declined` (the user was asked, or could not be asked, and it did not run). `access` says whether the command reads or changes the account and why. Use `validate_aws_command` first when unsure what a command will do.";
+const CALL_AWS: &str = "Runs AWS CLI commands (AWS CLI v1 syntax) in the user's AWS account, with the server's credentials and region unless a command sets `--region`. Pass one complete command starting with `aws`, or a list of up to 20 commands, which are judged one by one and run in order.\n\nEach command is parsed exactly as the AWS CLI parses it (services, operations, options, shorthand and JSON values, `file://` paths inside the server's working directory) and checked by the server's policies before it runs. Write one command per string: no pipes, `&&`, `;`, redirections, subshells or shell variables; filter output with `--query`. Listings are fetched page by page and merged, as the CLI does; pass `max_results` (or `--max-items`) to get fewer items and a `next_token` to continue with `--starting-token`.\n\nEach result has a `status`: `succeeded` (it ran: `output` holds what the AWS CLI prints, as JSON for the default JSON output with `--query` applied, or as a string for `--output text` or `table`; `output_cut` says when it was too long and how to narrow it); `failed` (it ran and AWS or the network refused it: `error` has the AWS error code, message and HTTP status, or what else went wrong); `denied` (a policy refused it: read `reason` and `decided_by`, and change the command as the reason says instead of retrying it); `invalid` (it does not parse: `reason` says what is wrong and suggests the right names); `needs-consent` or `declined` (the user was asked, or could not be asked, and it did not run). `access` says whether the command reads or changes the account and why. Use `validate_aws_command` first when unsure what a command will do.";
 
 /// What the model reads about `validate_aws_command`.
 const VALIDATE_AWS_COMMAND: &str = "Explains one AWS CLI command without running it: the API operation and the parameters it becomes (as the AWS API receives them), the IAM action it needs, the region, the local files it would read or write, whether it reads or changes the account, and how each of the server's policies judges it. Use it to check a command before `call_aws`, or to understand why one was refused.";
@@ -50,15 +51,25 @@ pub struct State {
     config: ServerConfig,
     parser: Parser,
     policies: PolicySet,
+    executor: Executor,
 }
 
 impl State {
-    /// The server's state.
+    /// The server's state; the executor takes the region, profile, page
+    /// limit and user agent from `config`.
     pub fn new(config: ServerConfig, parser: Parser, policies: PolicySet) -> Self {
+        let executor = Executor::new(ExecSettings {
+            region: Some(config.region.clone()),
+            profile: config.profile.clone(),
+            user_agent_suffix: config.user_agent_suffix(),
+            max_pages: config.max_pages,
+            ..ExecSettings::default()
+        });
         State {
             config,
             parser,
             policies,
+            executor,
         }
     }
 }
@@ -153,16 +164,17 @@ impl AwsApiServer {
             .supported_elicitation_modes()
             .contains(&ElicitationMode::Form);
         // Policies run synchronously in Wasm: keep them off the async workers.
-        let mut results = tokio::task::spawn_blocking(move || {
-            commands
-                .iter()
-                .map(|c| judge_one(&state, c, can_ask))
-                .collect::<Vec<Value>>()
-        })
-        .await
-        .map_err(|e| {
-            ErrorData::internal_error(format!("judging the commands failed: {e}"), None)
-        })?;
+        let (mut results, parsed): (Vec<Value>, Vec<Option<ParsedCommand>>) =
+            tokio::task::spawn_blocking(move || {
+                commands
+                    .iter()
+                    .map(|c| judge_one(&state, c, can_ask))
+                    .unzip()
+            })
+            .await
+            .map_err(|e| {
+                ErrorData::internal_error(format!("judging the commands failed: {e}"), None)
+            })?;
         if can_ask {
             // One question per command, in order, so the user sees each.
             for result in results
@@ -172,7 +184,38 @@ impl AwsApiServer {
                 ask_consent(&peer, result).await;
             }
         }
-        let all_refused = results.iter().all(|r| r["status"] != "allowed");
+        // In order, one at a time: a later command may need what an
+        // earlier one created.
+        for (result, parsed) in results.iter_mut().zip(parsed) {
+            let Some(mut parsed) = parsed.filter(|_| result["status"] == "allowed") else {
+                continue;
+            };
+            if let Some(n) = params.max_results.filter(|n| *n > 0)
+                && parsed.global.max_items.is_none()
+            {
+                parsed.global.max_items = Some(n);
+            }
+            if context.ct.is_cancelled() {
+                record_failure(result, &ExecError::Cancelled);
+                continue;
+            }
+            let ran = tokio::select! {
+                ran = run(&self.state, &parsed) => ran,
+                () = context.ct.cancelled() => Err(ExecError::Cancelled),
+            };
+            match ran {
+                Ok(outcome) => {
+                    record_success(result, outcome, &parsed, self.state.config.max_output_bytes)
+                }
+                Err(error) => record_failure(result, &error),
+            }
+            tracing::info!(
+                command = %redact(result["command"].as_str().unwrap_or_default()),
+                status = result["status"].as_str().unwrap_or_default(),
+                "ran"
+            );
+        }
+        let all_refused = results.iter().all(|r| r["status"] != "succeeded");
         let body = json!({ "results": results });
         let text = serde_json::to_string_pretty(&body).unwrap_or_default();
         let mut result = if all_refused {
@@ -243,9 +286,7 @@ async fn ask_consent(peer: &Peer<RoleServer>, result: &mut Value) {
         Ok(Some(Consent { run: true })) => (
             "allowed",
             "accepted",
-            format!(
-                "the user agreed to run it ({reason}); this build does not execute AWS calls yet, so nothing was sent to AWS"
-            ),
+            format!("the user agreed to run it ({reason})"),
         ),
         Ok(_) | Err(ElicitationError::UserDeclined) => (
             "declined",
@@ -334,8 +375,133 @@ fn error_result(message: &str) -> CallToolResult {
     CallToolResult::error(vec![Content::text(message.to_owned())])
 }
 
-/// Parses and judges one command; the result the model reads.
-fn judge_one(state: &State, line: &str, can_ask_consent: bool) -> Value {
+/// Runs an allowed command.
+async fn run(state: &State, parsed: &ParsedCommand) -> Result<Outcome, ExecError> {
+    let service = state
+        .parser
+        .models()
+        .service(&parsed.cli_service)
+        .ok_or_else(|| {
+            ExecError::Unsupported(format!(
+                "no service `{}` in the command table",
+                parsed.cli_service
+            ))
+        })?
+        .map_err(|e| ExecError::Unsupported(e.to_string()))?;
+    state.executor.execute(&service, parsed).await
+}
+
+/// Records what a command printed: JSON as a value (with `--query`
+/// applied), text and table output as a string; cut to `max_bytes` so one
+/// listing cannot flood the model's context.
+fn record_success(result: &mut Value, outcome: Outcome, parsed: &ParsedCommand, max_bytes: usize) {
+    let json_output = matches!(parsed.global.output.as_deref(), None | Some("json"));
+    let output = if json_output {
+        match &parsed.global.query {
+            Some(q) => crate::exec::output::search(q, &outcome.response)
+                .unwrap_or_else(|_| Value::String(outcome.printed.clone())),
+            None => outcome.response,
+        }
+    } else {
+        Value::String(outcome.printed)
+    };
+    let size = match &output {
+        Value::String(s) => s.len(),
+        v => serde_json::to_string(v).map(|s| s.len()).unwrap_or(0),
+    };
+    result["status"] = json!("succeeded");
+    result["executed"] = json!(true);
+    result["reason"] = json!("the command ran");
+    result["pages"] = json!(outcome.pages);
+    if size > max_bytes {
+        let text = match &output {
+            Value::String(s) => s.clone(),
+            v => serde_json::to_string(v).unwrap_or_default(),
+        };
+        let mut end = max_bytes;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        result["output"] = json!(text[..end]);
+        result["output_cut"] = json!({
+            "total_bytes": size,
+            "shown_bytes": end,
+            "how_to_narrow": format!(
+                "the output is {size} bytes, more than the {max_bytes} this server returns (AWS_API_MCP_MAX_OUTPUT_BYTES): select fields with `--query`, filter with the operation's own filters, or pass `max_results` and page with `--starting-token`"
+            ),
+        });
+    } else {
+        result["output"] = output;
+    }
+    if let Some(token) = outcome.next_token {
+        result["more"] = json!(format!(
+            "there are more items: run the same command with `--starting-token {token}` to get the next ones"
+        ));
+        result["next_token"] = json!(token);
+    }
+}
+
+/// Records why a command that was allowed did not produce a result.
+fn record_failure(result: &mut Value, error: &ExecError) {
+    let sent = matches!(
+        error,
+        ExecError::Service { .. }
+            | ExecError::Http { .. }
+            | ExecError::Response(_)
+            | ExecError::Pagination(_)
+            | ExecError::Output(_)
+            | ExecError::Query(_)
+            | ExecError::Cancelled
+    );
+    result["status"] = json!("failed");
+    result["executed"] = json!(sent);
+    result["reason"] = json!(error.to_string());
+    result["error"] = match error {
+        ExecError::Service {
+            status,
+            error: e,
+            attempts,
+            ..
+        } => json!({
+            "kind": "aws",
+            "code": e.code,
+            "message": e.message,
+            "http_status": status,
+            "request_id": e.request_id,
+            "attempts": attempts,
+        }),
+        ExecError::Http { attempts, .. } => json!({
+            "kind": "network",
+            "message": error.to_string(),
+            "attempts": attempts,
+        }),
+        other => json!({
+            "kind": error_kind(other),
+            "message": other.to_string(),
+        }),
+    };
+}
+
+fn error_kind(error: &ExecError) -> &'static str {
+    match error {
+        ExecError::Credentials(_) => "credentials",
+        ExecError::NoRegion => "region",
+        ExecError::Endpoint(_) => "endpoint",
+        ExecError::Request(_) => "request",
+        ExecError::Unsupported(_) => "unsupported",
+        ExecError::Http { .. } => "network",
+        ExecError::Service { .. } => "aws",
+        ExecError::Response(_) => "response",
+        ExecError::Query(_) => "query",
+        ExecError::Output(_) => "output",
+        ExecError::Pagination(_) => "pagination",
+        ExecError::Cancelled => "cancelled",
+    }
+}
+
+/// Parses and judges one command; the result the model reads, and the
+/// parsed command to run when the policies allow it.
+fn judge_one(state: &State, line: &str, can_ask_consent: bool) -> (Value, Option<ParsedCommand>) {
     let context = policy_context(state, can_ask_consent);
     let outcome = judge(&state.parser, &state.policies, line.trim(), &context);
     let verdict = &outcome.verdict;
@@ -345,10 +511,9 @@ fn judge_one(state: &State, line: &str, can_ask_consent: bool) -> Value {
             ("invalid", verdict.decision.reason().to_owned())
         }
         "deny" => ("denied", verdict.decision.reason().to_owned()),
-        "needs-consent" if can_ask_consent => (
-            "needs-consent",
-            verdict.decision.reason().to_owned(),
-        ),
+        "needs-consent" if can_ask_consent => {
+            ("needs-consent", verdict.decision.reason().to_owned())
+        }
         "needs-consent" => (
             "needs-consent",
             format!(
@@ -356,10 +521,7 @@ fn judge_one(state: &State, line: &str, can_ask_consent: bool) -> Value {
                 verdict.decision.reason()
             ),
         ),
-        _ => (
-            "allowed",
-            "the policies allow this command; this build does not execute AWS calls yet, so nothing was sent to AWS".to_owned(),
-        ),
+        _ => ("allowed", "the policies allow this command".to_owned()),
     };
     tracing::info!(command = %redact(line), status, policy = decided_by.as_deref().unwrap_or("-"), "judged");
     let parsed = outcome.parsed.as_ref();
@@ -370,7 +532,7 @@ fn judge_one(state: &State, line: &str, can_ask_consent: bool) -> Value {
             "policy": c.policy,
         })
     });
-    json!({
+    let value = json!({
         "command": line,
         "status": status,
         "reason": note,
@@ -384,7 +546,8 @@ fn judge_one(state: &State, line: &str, can_ask_consent: bool) -> Value {
             .and_then(|p| p.global.region.clone())
             .unwrap_or_else(|| state.config.region.clone()),
         "executed": false,
-    })
+    });
+    (value, outcome.parsed)
 }
 
 /// The command for logs: service and operation only, never values.

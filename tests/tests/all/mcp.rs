@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
-use aws_api_mcp_tests::binary;
+use aws_api_mcp_tests::{REFUSED_ENDPOINT, binary, offline_aws_env};
 use serde_json::{Value, json};
 
 struct Session {
@@ -39,7 +39,8 @@ impl Session {
             .env("HOME", workdir.path())
             .env("AWS_API_MCP_WORKING_DIR", workdir.path())
             .env("AWS_API_MCP_CACHE_DIR", cache.path())
-            .env("AWS_REGION", "us-east-1");
+            .env("AWS_REGION", "us-east-1")
+            .envs(offline_aws_env(REFUSED_ENDPOINT));
         for (k, v) in env {
             command.env(k, v);
         }
@@ -149,15 +150,21 @@ fn call_aws_judges_each_command_of_a_batch() {
             "aws s3 ls; rm -rf /"
         ]),
     );
-    assert_eq!(result["isError"], false);
+    // Nothing succeeded: the allowed read ran and found no AWS (the
+    // endpoint is a closed loopback port).
+    assert_eq!(result["isError"], true);
     let results = result["structuredContent"]["results"].as_array().unwrap();
     let statuses: Vec<&str> = results
         .iter()
         .map(|r| r["status"].as_str().unwrap())
         .collect();
-    assert_eq!(statuses, ["allowed", "denied", "invalid", "invalid"]);
+    assert_eq!(statuses, ["failed", "denied", "invalid", "invalid"]);
     assert_eq!(results[0]["api_operation"], "DescribeInstances");
-    assert_eq!(results[0]["executed"], false);
+    assert_eq!(results[0]["executed"], true);
+    assert_eq!(results[0]["error"]["kind"], "network", "{}", results[0]);
+    for refused in &results[1..] {
+        assert_eq!(refused["executed"], false);
+    }
     assert_eq!(results[1]["decided_by"], "read-only");
     // Each parsed command says whether it reads or writes, and why.
     assert_eq!(results[0]["access"]["class"], "read");
@@ -227,8 +234,13 @@ fn whole_call_problems_are_tool_errors() {
         unknown.get("error").is_some() || unknown["result"]["isError"] == true,
         "{unknown}"
     );
-    let still = session.call_aws(7, json!("aws s3 ls"));
-    assert_eq!(still["isError"], false);
+    // Still serving: the next command is judged and run.
+    let still = session.call_aws(7, json!("aws ec2 describe-regions"));
+    assert_eq!(
+        still["structuredContent"]["results"][0]["status"], "failed",
+        "{still}"
+    );
+    assert_eq!(still["structuredContent"]["results"][0]["executed"], true);
 }
 
 #[test]
@@ -306,10 +318,12 @@ fn consent_is_asked_through_elicitation_and_only_yes_runs() {
         json!(["aws iam create-user --user-name bob", "aws iam list-users"]),
     );
     let results = result["structuredContent"]["results"].as_array().unwrap();
-    assert_eq!(results[0]["status"], "allowed", "{}", results[0]);
+    // Accepted, so it ran (and found the closed loopback endpoint).
+    assert_eq!(results[0]["status"], "failed", "{}", results[0]);
+    assert_eq!(results[0]["executed"], true);
     assert_eq!(results[0]["consent"], "accepted");
     // Reads are not asked about.
-    assert_eq!(results[1]["status"], "allowed");
+    assert_eq!(results[1]["status"], "failed");
     assert_eq!(results[1]["consent"], Value::Null);
     assert_eq!(session.asked.len(), 1);
     let message = session.asked[0]["message"].as_str().unwrap();
@@ -520,7 +534,7 @@ fn many_calls_in_flight_all_get_their_answer() {
         seen.insert(id, status);
     }
     for (id, status) in seen {
-        let expected = if id % 2 == 0 { "allowed" } else { "denied" };
+        let expected = if id % 2 == 0 { "failed" } else { "denied" };
         assert_eq!(status, expected, "request {id}");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use aws_api_mcp_tests::binary;
+use aws_api_mcp_tests::{Received, RecordingEndpoint, binary, offline_aws_env};
 use rmcp::model::{
     CallToolRequestParams, ClientCapabilities, ClientConfig, ElicitRequestParams, ElicitResult,
     ElicitationAction, Implementation,
@@ -45,7 +45,11 @@ impl ClientHandler for Client {
     }
 }
 
-fn command(env: &[(&str, &str)], dir: &std::path::Path) -> tokio::process::Command {
+/// IAM's answer to `CreateUser` for `bob`.
+const CREATED_BOB: &str = r#"<CreateUserResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><CreateUserResult><User><Path>/</Path><UserName>bob</UserName><UserId>AIDAEXAMPLE</UserId><Arn>arn:aws:iam::123456789012:user/bob</Arn><CreateDate>2026-11-26T01:02:03Z</CreateDate></User></CreateUserResult><ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata></CreateUserResponse>"#;
+
+/// The server, with AWS at `endpoint` (a loopback URL).
+fn command(env: &[(&str, &str)], dir: &std::path::Path, endpoint: &str) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(binary());
     command
         .env_clear()
@@ -54,6 +58,7 @@ fn command(env: &[(&str, &str)], dir: &std::path::Path) -> tokio::process::Comma
         .env("AWS_API_MCP_WORKING_DIR", dir)
         .env("AWS_API_MCP_CACHE_DIR", dir)
         .env("AWS_API_MCP_LOG_DIR", dir)
+        .envs(offline_aws_env(endpoint))
         .stderr(std::process::Stdio::null());
     for (k, v) in env {
         command.env(k, v);
@@ -68,8 +73,9 @@ fn call(command: &str) -> CallToolRequestParams {
 
 /// Runs `aws iam create-user` in consent mode with a client whose user
 /// answers `action` (and `run`); returns the command's result and the
-/// questions asked.
-fn consent(action: ElicitationAction, run: bool) -> (Value, Vec<String>) {
+/// questions asked and the requests "IAM" received.
+fn consent(action: ElicitationAction, run: bool) -> (Value, Vec<String>, Vec<Received>) {
+    let iam = RecordingEndpoint::start(200, CREATED_BOB);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -85,6 +91,7 @@ fn consent(action: ElicitationAction, run: bool) -> (Value, Vec<String>) {
         let transport = TokioChildProcess::builder(command(
             &[("REQUIRE_MUTATION_CONSENT", "true")],
             dir.path(),
+            &iam.url,
         ))
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -104,15 +111,30 @@ fn consent(action: ElicitationAction, run: bool) -> (Value, Vec<String>) {
         service.cancel().await.unwrap();
         let structured = result.structured_content.unwrap();
         let asked = asked.lock().unwrap().clone();
-        (structured["results"][0].clone(), asked)
+        (structured["results"][0].clone(), asked, iam.received())
     })
 }
 
 #[test]
 fn an_rmcp_client_that_accepts_gets_the_command_run() {
-    let (result, asked) = consent(ElicitationAction::Accept, true);
-    assert_eq!(result["status"], "allowed", "{result}");
+    let (result, asked, received) = consent(ElicitationAction::Accept, true);
+    assert_eq!(result["status"], "succeeded", "{result}");
     assert_eq!(result["consent"], "accepted");
+    assert_eq!(result["output"]["User"]["UserName"], "bob", "{result}");
+    assert_eq!(received.len(), 1, "{received:?}");
+    let request = &received[0];
+    assert!(request.head.starts_with("POST / HTTP/1.1"), "{request:?}");
+    assert!(
+        request
+            .head
+            .to_ascii_lowercase()
+            .contains("authorization: aws4-hmac-sha256 credential=testing/"),
+        "signed with the environment's credentials: {request:?}"
+    );
+    assert!(
+        request.body.contains("Action=CreateUser") && request.body.contains("UserName=bob"),
+        "{request:?}"
+    );
     assert_eq!(asked.len(), 1);
     assert!(
         asked[0].contains("aws iam create-user --user-name bob"),
@@ -126,8 +148,9 @@ fn an_rmcp_client_that_declines_does_not() {
         (ElicitationAction::Decline, false),
         (ElicitationAction::Accept, false),
     ] {
-        let (result, asked) = consent(action, run);
+        let (result, asked, received) = consent(action, run);
         assert_eq!(result["status"], "declined", "{result}");
         assert_eq!(asked.len(), 1);
+        assert!(received.is_empty(), "nothing may reach AWS: {received:?}");
     }
 }
