@@ -4,6 +4,7 @@
 
 mod arguments;
 mod check;
+mod cli_options;
 mod files;
 mod parse;
 mod shorthand;

@@ -8,6 +8,7 @@
 //! [`output`] (`--query` and the output formats).
 
 mod credentials;
+mod customize;
 mod http;
 pub mod output;
 mod paginate;
@@ -188,6 +189,18 @@ impl Executor {
             })?;
         let global = &command.global;
         let target = self.target(service, global).await?;
+        // An option the CLI adds to this command that the parser does not
+        // translate would be dropped on the wire: refuse instead.
+        if let Some(untranslated) = command
+            .parameters
+            .iter()
+            .find(|p| p.shape == crate::command::ShapeKind::Unknown && p.api_name == p.cli_name)
+        {
+            return Err(ExecError::Unsupported(format!(
+                "`--{}` is an option the AWS CLI adds to `aws {} {}`; this server does not translate it yet: use the operation's own parameters instead (`validate_aws_command` lists them)",
+                untranslated.cli_name, command.cli_service, command.cli_operation
+            )));
+        }
         let mut params = command.api_parameters();
         let outfile = command
             .files
@@ -295,6 +308,8 @@ impl Executor {
         outfile: Option<&PathBuf>,
     ) -> Result<Map<String, Value>, ExecError> {
         let mut params = params.clone();
+        let tweaks =
+            customize::before(service, operation, &mut params).map_err(ExecError::Request)?;
         let is_s3 = service.api_name == "s3";
         if let Some(member) = &operation.checksum_algorithm_member
             && !params.contains_key(member)
@@ -438,6 +453,7 @@ impl Executor {
             }
             let mut result = parse::output(service, operation, &response)
                 .map_err(|e| ExecError::Response(e.to_string()))?;
+            customize::after(service, operation, tweaks, &mut result, &response.body);
             if let Some(path) = outfile {
                 write_outfile(service, operation, path, &response.body)?;
             }

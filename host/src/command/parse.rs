@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::arguments;
 use super::files::FileReader;
 use super::split::{Word, split};
 use super::suggest::closest;
 use super::{FileAccess, GlobalOptions, Parameter, ParseError, ParsedCommand, ShapeKind};
+use super::{arguments, cli_options};
 use crate::config::FileAccessMode;
 use crate::model::{
     CliArg, CliCommand, ModelError, ModelStore, Operation, Service, ShapeId, ShapeType,
@@ -469,9 +469,7 @@ impl Parser {
         let cli_input = self.cli_input(&global, &mut files)?;
         let mut parameters =
             arguments::read(&service, operation, options, cli_input, &mut files, &shown)?;
-        for (name, values) in extra {
-            parameters.push(raw_parameter(name, &values));
-        }
+        cli_options::translate(&service, operation, extra, &mut parameters, &mut files)?;
         if let Some(path) = &outfile_path {
             files.record("outfile", &path.text, FileAccess::Write)?;
         }
@@ -564,7 +562,14 @@ impl Parser {
         global: GlobalOptions,
         mut files: FileReader<'_>,
     ) -> Result<ParsedCommand, ParseError> {
-        let (command, subcommand, rest) = if command.subcommands.is_empty() {
+        // argparse takes the subcommand as an optional positional: a
+        // command with options of its own runs itself when an option comes
+        // first (`aws cloudformation deploy --template-file ...`, although
+        // CodeDeploy's `push`, `register`... hang under every command named
+        // `deploy`).
+        let runs_itself =
+            !command.args.is_empty() && rest.first().is_none_or(|w| w.text.starts_with('-'));
+        let (command, subcommand, rest) = if command.subcommands.is_empty() || runs_itself {
             (command, None, rest)
         } else {
             let mut rest = rest.into_iter();
@@ -745,7 +750,7 @@ fn resolve_abbreviation<'a, T>(
 
 /// An option kept as written (a CLI command's own, or one the CLI adds to
 /// an API command): a flag is `true`, one word a string, several a list.
-fn raw_parameter(name: String, values: &[Word]) -> Parameter {
+pub(super) fn raw_parameter(name: String, values: &[Word]) -> Parameter {
     let value = match values {
         [] => Value::Bool(true),
         [one] => Value::String(one.text.clone()),
@@ -1202,6 +1207,16 @@ mod tests {
             "aws ec2 create-network-acl-entry --network-acl-id a --ingress --rule-number 1 --protocol udp --rule-action allow --cidr-block 0.0.0.0/0",
         );
         assert_eq!(params(&c)["Egress"], json!(false));
+        // Commands named `deploy` carry CodeDeploy's subcommands, as in the
+        // CLI, yet run themselves when an option comes first.
+        let c = ok("aws cloudformation deploy --template-file t.yaml --stack-name s");
+        assert_eq!(c.cli_subcommand, None);
+        assert_eq!(c.cli_operation, "deploy");
+        let c =
+            ok("aws ecs deploy --service s --task-definition t.json --codedeploy-appspec a.json");
+        assert_eq!(c.cli_subcommand, None);
+        let c = ok("aws deploy push --application-name a --s3-location s3://b/k --source .");
+        assert_eq!(c.cli_operation, "push");
     }
 
     #[test]

@@ -128,10 +128,12 @@ impl<'a> Pager<'a> {
                 };
                 set_path(&mut page, &primary, cut);
                 for k in keys.iter().skip(1) {
+                    // Numbers stay: DynamoDB's Count still says how many
+                    // items the server evaluated (botocore 1.29+).
                     let empty = match get_path(&page, k) {
                         Some(Value::Array(_)) => Value::Array(Vec::new()),
                         Some(Value::String(_)) => Value::String(String::new()),
-                        Some(Value::Number(_)) => Value::from(0),
+                        Some(n @ Value::Number(_)) => n.clone(),
                         _ => Value::Null,
                     };
                     set_path(&mut page, k, empty);
