@@ -55,6 +55,9 @@ pub struct Pager<'a> {
     resume: Option<String>,
     /// Each page as the CLI's text output shows it.
     pages: Vec<Value>,
+    /// Whether to keep `pages` (only `--output text` prints page by page;
+    /// keeping them otherwise doubles the memory of a long listing).
+    keep_pages: bool,
 }
 
 /// The merged pages.
@@ -99,6 +102,7 @@ impl<'a> Pager<'a> {
             non_aggregate: Map::new(),
             resume: None,
             pages: Vec::new(),
+            keep_pages: global.output.as_deref() == Some("text"),
         })
     }
 
@@ -241,19 +245,21 @@ impl<'a> Pager<'a> {
     }
 
     fn merge(&mut self, page: &Map<String, Value>) {
-        let mut view = if self.first {
-            self.non_aggregate.clone()
-        } else {
-            Map::new()
-        };
-        for key in &self.paginator.result_key {
-            set_path(
-                &mut view,
-                key,
-                get_path(page, key).cloned().unwrap_or(Value::Null),
-            );
+        if self.keep_pages {
+            let mut view = if self.first {
+                self.non_aggregate.clone()
+            } else {
+                Map::new()
+            };
+            for key in &self.paginator.result_key {
+                set_path(
+                    &mut view,
+                    key,
+                    get_path(page, key).cloned().unwrap_or(Value::Null),
+                );
+            }
+            self.pages.push(Value::Object(view));
         }
-        self.pages.push(Value::Object(view));
         for key in &self.paginator.result_key {
             let Some(value) = get_path(page, key).filter(|v| !v.is_null()).cloned() else {
                 continue;
