@@ -16,6 +16,7 @@ pub mod parse;
 pub mod serialize;
 mod sign;
 pub mod timestamp;
+mod wait;
 mod xml;
 
 use std::collections::BTreeMap;
@@ -78,6 +79,9 @@ pub enum ExecError {
     /// The MCP client cancelled the call.
     #[error("the call was cancelled")]
     Cancelled,
+    /// A waiter reached a failure state or ran out of attempts.
+    #[error("Waiter {name} failed: {reason}")]
+    Waiter { name: String, reason: String },
 }
 
 fn retries_note(attempts: u32) -> String {
@@ -207,6 +211,15 @@ impl Executor {
             .iter()
             .find(|f| f.parameter == "outfile" && f.access == FileAccess::Write)
             .map(|f| f.resolved.clone());
+        if let Some(waiter) = command
+            .cli_subcommand
+            .as_deref()
+            .and_then(|name| service.waiters.iter().find(|w| w.cli_name == name))
+        {
+            return self
+                .wait(service, operation, waiter, &params, &target)
+                .await;
+        }
         let paginated = paginate::applies(operation, command);
         let (response, printed, pages, cut, next_token) = if paginated {
             let paginator = operation.paginator.as_ref().ok_or_else(|| {
@@ -257,6 +270,54 @@ impl Executor {
             cut_at_page_limit: cut,
             next_token,
         })
+    }
+
+    /// Polls `operation` until `waiter` says success (an empty result, as
+    /// the CLI prints nothing) or failure.
+    async fn wait(
+        &self,
+        service: &Service,
+        operation: &Operation,
+        waiter: &crate::model::Waiter,
+        params: &Map<String, Value>,
+        target: &Target,
+    ) -> Result<Outcome, ExecError> {
+        let mut last = None;
+        let mut attempts = 0usize;
+        loop {
+            attempts += 1;
+            let poll = match self.call(service, operation, params, target, None).await {
+                Ok(output) => wait::Poll::Output(output, operation.response_code.unwrap_or(200)),
+                Err(ExecError::Service { status, error, .. }) => wait::Poll::Error {
+                    status,
+                    code: error.code,
+                    message: error.message,
+                },
+                Err(other) => return Err(other),
+            };
+            let failed = |reason| ExecError::Waiter {
+                name: waiter.name.clone(),
+                reason,
+            };
+            match wait::judge(waiter, &poll, &mut last)? {
+                wait::State::Success => {
+                    return Ok(Outcome {
+                        response: Value::Null,
+                        printed: String::new(),
+                        pages: attempts,
+                        cut_at_page_limit: None,
+                        next_token: None,
+                    });
+                }
+                wait::State::Failure(reason) => return Err(failed(reason)),
+                wait::State::Waiting => {}
+            }
+            if attempts >= waiter.max_attempts.max(1) as usize {
+                return Err(failed(wait::timeout_reason(last)));
+            }
+            tracing::debug!(waiter = %waiter.name, attempts, "waiting");
+            tokio::time::sleep(Duration::from_secs(u64::from(waiter.delay))).await;
+        }
     }
 
     async fn target(&self, service: &Service, global: &GlobalOptions) -> Result<Target, ExecError> {

@@ -452,6 +452,7 @@ fn record_failure(result: &mut Value, error: &ExecError) {
             | ExecError::Output(_)
             | ExecError::Query(_)
             | ExecError::Cancelled
+            | ExecError::Waiter { .. }
     );
     result["status"] = json!("failed");
     result["executed"] = json!(sent);
@@ -496,6 +497,7 @@ fn error_kind(error: &ExecError) -> &'static str {
         ExecError::Output(_) => "output",
         ExecError::Pagination(_) => "pagination",
         ExecError::Cancelled => "cancelled",
+        ExecError::Waiter { .. } => "waiter",
     }
 }
 
