@@ -13,6 +13,7 @@ mod http;
 pub mod output;
 mod paginate;
 pub mod parse;
+mod s3;
 pub mod serialize;
 mod sign;
 pub mod timestamp;
@@ -148,6 +149,15 @@ pub struct Outcome {
     pub next_token: Option<String>,
 }
 
+/// The command-table service whose model runs `cli_service`'s commands:
+/// the CLI's `s3` commands are made of `s3api` operations.
+pub fn model_service(cli_service: &str) -> &str {
+    match cli_service {
+        "s3" => "s3api",
+        other => other,
+    }
+}
+
 /// Sends commands to AWS.
 pub struct Executor {
     http: HttpClient,
@@ -181,6 +191,12 @@ impl Executor {
         service: &Service,
         command: &ParsedCommand,
     ) -> Result<Outcome, ExecError> {
+        if command.api_operation.is_none()
+            && command.cli_service == "s3"
+            && s3::supported(&command.cli_operation)
+        {
+            return self.s3_command(service, command).await;
+        }
         let operation = command
             .api_operation
             .as_deref()

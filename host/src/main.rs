@@ -324,7 +324,7 @@ fn call(line: &str, yes: bool) -> Result<ExitCode> {
     };
     let service = parser
         .models()
-        .service(&parsed.cli_service)
+        .service(aws_api_mcp::exec::model_service(&parsed.cli_service))
         .transpose()?
         .with_context(|| format!("no service `{}`", parsed.cli_service))?;
     let executor = Executor::new(ExecSettings {

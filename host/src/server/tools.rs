@@ -380,7 +380,7 @@ async fn run(state: &State, parsed: &ParsedCommand) -> Result<Outcome, ExecError
     let service = state
         .parser
         .models()
-        .service(&parsed.cli_service)
+        .service(crate::exec::model_service(&parsed.cli_service))
         .ok_or_else(|| {
             ExecError::Unsupported(format!(
                 "no service `{}` in the command table",
