@@ -12,6 +12,7 @@ mod customize;
 mod http;
 pub mod output;
 mod paginate;
+pub mod query;
 pub mod parse;
 mod s3;
 pub mod serialize;
@@ -163,7 +164,13 @@ pub struct Executor {
     http: HttpClient,
     credentials: CredentialStore,
     settings: ExecSettings,
+    rules: RuleCache,
 }
+
+/// Endpoint rule sets parsed once per service: parsing one costs more
+/// than the rest of a request.
+#[derive(Default)]
+struct RuleCache(std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Value>>>);
 
 /// What one request needs besides its parameters.
 struct Target {
@@ -182,6 +189,7 @@ impl Executor {
             http: HttpClient::new(),
             credentials: CredentialStore::default(),
             settings,
+            rules: RuleCache::default(),
         }
     }
 
@@ -539,6 +547,23 @@ impl Executor {
         }
     }
 
+    /// The parsed rule set of `service`, from the cache.
+    fn rules(&self, service: &str, text: &str) -> Result<std::sync::Arc<Value>, ExecError> {
+        let mut cache = self
+            .rules
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(rules) = cache.get(service) {
+            return Ok(std::sync::Arc::clone(rules));
+        }
+        let rules: Value = serde_json::from_str(text)
+            .map_err(|e| ExecError::Endpoint(format!("the endpoint rules cannot be read: {e}")))?;
+        let rules = std::sync::Arc::new(rules);
+        cache.insert(service.to_owned(), std::sync::Arc::clone(&rules));
+        Ok(rules)
+    }
+
     fn endpoint(
         &self,
         service: &Service,
@@ -552,8 +577,7 @@ impl Executor {
                 service.cli_name
             ))
         })?;
-        let rules: Value = serde_json::from_str(rules_text)
-            .map_err(|e| ExecError::Endpoint(format!("the endpoint rules cannot be read: {e}")))?;
+        let rules = self.rules(&service.api_name, rules_text)?;
         let mut values = BTreeMap::new();
         if let Some(definitions) = rules.get("parameters").and_then(Value::as_object) {
             for (name, spec) in definitions {

@@ -92,8 +92,16 @@ pub fn before(
 fn validate_bucket_name(bucket: &str) -> Result<(), String> {
     const VALID_BUCKET: &str = r"^[a-zA-Z0-9.\-_]{1,255}$";
     const VALID_S3_ARN: &str = r"^arn:(aws).*:(s3|s3-object-lambda):[a-z\-0-9]*:[0-9]{12}:accesspoint[/:][a-zA-Z0-9\-.]{1,63}$|^arn:(aws).*:s3-outposts:[a-z\-0-9]+:[0-9]{12}:outpost[/:][a-zA-Z0-9\-]{1,63}[/:]accesspoint[/:][a-zA-Z0-9\-]{1,63}$";
-    let matches = |pattern: &str| regex::Regex::new(pattern).is_ok_and(|r| r.is_match(bucket));
-    if matches(VALID_BUCKET) || matches(VALID_S3_ARN) {
+    static PATTERNS: std::sync::LazyLock<Option<(regex::Regex, regex::Regex)>> =
+        std::sync::LazyLock::new(|| {
+            Some((
+                regex::Regex::new(VALID_BUCKET).ok()?,
+                regex::Regex::new(VALID_S3_ARN).ok()?,
+            ))
+        });
+    if let Some((name, arn)) = PATTERNS.as_ref()
+        && (name.is_match(bucket) || arn.is_match(bucket))
+    {
         return Ok(());
     }
     Err(format!(

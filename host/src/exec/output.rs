@@ -48,19 +48,14 @@ impl std::error::Error for FormatError {}
 
 /// Evaluates the JMESPath `expression` over `data`.
 pub fn search(expression: &str, data: &Value) -> Result<Value, ExecError> {
-    let compiled = jmespath::compile(expression).map_err(|e| {
+    let query = super::query::Query::compile(expression).map_err(|e| {
         ExecError::Query(format!(
             "`{expression}` is not a valid JMESPath expression: {e}"
         ))
     })?;
-    let result = compiled
+    query
         .search(data)
-        .map_err(|e| ExecError::Query(format!("`{expression}` failed: {e}")))?;
-    serde_json::to_value(&*result).map_err(|e| {
-        ExecError::Query(format!(
-            "`{expression}` gave a value that cannot be printed: {e}"
-        ))
-    })
+        .map_err(|e| ExecError::Query(format!("`{expression}` failed: {e}")))
 }
 
 /// Applies `--query` to `value` and formats it as `--output` asks (json by
