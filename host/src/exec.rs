@@ -159,6 +159,20 @@ pub fn model_service(cli_service: &str) -> &str {
     }
 }
 
+/// How far a long command has come: a waiter's polls, a listing's pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    /// Polls or pages done so far.
+    pub done: u64,
+    /// The most there will be, when known (a waiter's attempts).
+    pub total: Option<u64>,
+    /// What is happening, for the user.
+    pub message: String,
+}
+
+/// Where progress goes (the MCP client's progress notifications).
+pub type ProgressSink = std::sync::Arc<dyn Fn(Progress) + Send + Sync>;
+
 /// Sends commands to AWS.
 pub struct Executor {
     http: HttpClient,
@@ -199,6 +213,22 @@ impl Executor {
         service: &Service,
         command: &ParsedCommand,
     ) -> Result<Outcome, ExecError> {
+        self.execute_reporting(service, command, None).await
+    }
+
+    /// Runs `command` like [`Executor::execute`], telling `progress` about
+    /// each poll of a waiter and each page of a listing.
+    pub async fn execute_reporting(
+        &self,
+        service: &Service,
+        command: &ParsedCommand,
+        progress: Option<ProgressSink>,
+    ) -> Result<Outcome, ExecError> {
+        let report = |p: Progress| {
+            if let Some(sink) = &progress {
+                sink(p);
+            }
+        };
         if command.api_operation.is_none()
             && command.cli_service == "s3"
             && s3::supported(&command.cli_operation)
@@ -241,7 +271,7 @@ impl Executor {
             .and_then(|name| service.waiters.iter().find(|w| w.cli_name == name))
         {
             return self
-                .wait(service, operation, waiter, &params, &target)
+                .wait(service, operation, waiter, &params, &target, &report)
                 .await;
         }
         let paginated = paginate::applies(operation, command);
@@ -257,6 +287,11 @@ impl Executor {
                     .call(service, operation, &params, &target, None)
                     .await?;
                 pages += 1;
+                report(Progress {
+                    done: pages as u64,
+                    total: None,
+                    message: format!("{} page {pages} received", operation.name),
+                });
                 match pager.add(page)? {
                     paginate::Next::Done => break,
                     paginate::Next::Request(tokens) => {
@@ -305,11 +340,20 @@ impl Executor {
         waiter: &crate::model::Waiter,
         params: &Map<String, Value>,
         target: &Target,
+        report: &(dyn Fn(Progress) + Sync),
     ) -> Result<Outcome, ExecError> {
         let mut last = None;
         let mut attempts = 0usize;
         loop {
             attempts += 1;
+            report(Progress {
+                done: attempts as u64 - 1,
+                total: Some(u64::from(waiter.max_attempts)),
+                message: format!(
+                    "waiting for {}: poll {attempts} of {}",
+                    waiter.name, waiter.max_attempts
+                ),
+            });
             let poll = match self.call(service, operation, params, target, None).await {
                 Ok(output) => wait::Poll::Output(output, operation.response_code.unwrap_or(200)),
                 Err(ExecError::Service { status, error, .. }) => wait::Poll::Error {

@@ -339,6 +339,32 @@ async def check_execution(server: Server) -> None:
             summary(r) + f" error={error}",
         )
 
+        # A waiter: the table exists at once on moto; the client hears of
+        # the poll through progress notifications.
+        await call_aws(
+            client,
+            "aws dynamodb create-table --table-name mcp-wait --attribute-definitions AttributeName=id,AttributeType=S"
+            " --key-schema AttributeName=id,KeyType=HASH --billing-mode PAY_PER_REQUEST",
+        )
+        heard: list[tuple[float, float | None, str | None]] = []
+
+        async def progress(done: float, total: float | None, message: str | None) -> None:
+            heard.append((done, total, message))
+
+        result = await client.call_tool(
+            "call_aws",
+            {"cli_command": "aws dynamodb wait table-exists --table-name mcp-wait"},
+            progress_callback=progress,
+        )
+        r = first((result.structured_content or {}).get("results") or [])
+        await anyio.sleep(0.2)  # notifications may trail the answer
+        check(
+            "a waiter succeeds and reports its polls as progress",
+            r.get("status") == "succeeded"
+            and any("TableExists" in (m or "") and t == 25 for _, t, m in heard),
+            f"{summary(r)} progress={heard}",
+        )
+
         _, results = await call_aws(client, "aws iam list-users --output text --query Users[].UserName")
         check("text output is a string as the CLI prints it", first(results).get("output") == "u1\tu2\tu3\n", summary(first(results)))
 

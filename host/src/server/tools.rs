@@ -9,7 +9,8 @@ use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
     CallToolResult, ContentBlock as Content, Implementation, ListToolsResult,
-    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig as Info,
+    PaginatedRequestParams, ProgressNotificationParam, ProtocolVersion, ServerCapabilities,
+    ServerConfig as Info,
 };
 use rmcp::service::{ElicitationError, ElicitationMode, RequestContext};
 use rmcp::{ErrorData, Peer, RoleServer, ServerHandler, tool, tool_handler, tool_router};
@@ -19,7 +20,7 @@ use serde_json::{Value, json};
 
 use crate::command::{ParsedCommand, Parser};
 use crate::config::ServerConfig;
-use crate::exec::{ExecError, ExecSettings, Executor, Outcome};
+use crate::exec::{ExecError, ExecSettings, Executor, Outcome, Progress, ProgressSink};
 use crate::harness::judge;
 use crate::policy::{PolicySet, RequestContext as PolicyContext};
 
@@ -184,6 +185,20 @@ impl AwsApiServer {
                 ask_consent(&peer, result).await;
             }
         }
+        // Waiters and long listings report to a client that asked for
+        // progress.
+        let progress: Option<ProgressSink> = context.meta.get_progress_token().map(|token| {
+            let peer = peer.clone();
+            std::sync::Arc::new(move |p: Progress| {
+                let mut param = ProgressNotificationParam::new(token.clone(), p.done as f64);
+                param.total = p.total.map(|t| t as f64);
+                param.message = Some(p.message);
+                let peer = peer.clone();
+                tokio::spawn(async move {
+                    let _ = peer.notify_progress(param).await;
+                });
+            }) as ProgressSink
+        });
         // In order, one at a time: a later command may need what an
         // earlier one created.
         for (result, parsed) in results.iter_mut().zip(parsed) {
@@ -200,7 +215,7 @@ impl AwsApiServer {
                 continue;
             }
             let ran = tokio::select! {
-                ran = run(&self.state, &parsed) => ran,
+                ran = run(&self.state, &parsed, progress.clone()) => ran,
                 () = context.ct.cancelled() => Err(ExecError::Cancelled),
             };
             match ran {
@@ -376,7 +391,11 @@ fn error_result(message: &str) -> CallToolResult {
 }
 
 /// Runs an allowed command.
-async fn run(state: &State, parsed: &ParsedCommand) -> Result<Outcome, ExecError> {
+async fn run(
+    state: &State,
+    parsed: &ParsedCommand,
+    progress: Option<ProgressSink>,
+) -> Result<Outcome, ExecError> {
     let service = state
         .parser
         .models()
@@ -388,7 +407,10 @@ async fn run(state: &State, parsed: &ParsedCommand) -> Result<Outcome, ExecError
             ))
         })?
         .map_err(|e| ExecError::Unsupported(e.to_string()))?;
-    state.executor.execute(&service, parsed).await
+    state
+        .executor
+        .execute_reporting(&service, parsed, progress)
+        .await
 }
 
 /// Records what a command printed: JSON as a value (with `--query`
