@@ -15,6 +15,7 @@ mod paginate;
 pub mod parse;
 pub mod query;
 mod s3;
+mod s3_transfer;
 pub mod serialize;
 mod sign;
 pub mod timestamp;
@@ -112,6 +113,9 @@ pub struct ExecSettings {
     pub max_pages: usize,
     /// Largest response body accepted.
     pub max_body_bytes: usize,
+    /// Where relative local paths start (`AWS_API_MCP_WORKING_DIR`), for
+    /// the paths `aws s3 cp` prints.
+    pub working_dir: Option<PathBuf>,
 }
 
 impl Default for ExecSettings {
@@ -127,6 +131,7 @@ impl Default for ExecSettings {
                 .unwrap_or(3),
             max_pages: 1000,
             max_body_bytes: 256 << 20,
+            working_dir: None,
         }
     }
 }

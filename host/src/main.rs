@@ -331,6 +331,7 @@ fn call(line: &str, yes: bool) -> Result<ExitCode> {
         region: Some(config.region.clone()),
         profile: config.profile.clone(),
         user_agent_suffix: config.user_agent_suffix(),
+        working_dir: Some(config.working_dir.clone()),
         ..ExecSettings::default()
     });
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -386,6 +386,13 @@ def write_fixtures(workdir: Path) -> None:
     (workdir / "hello.txt").write_text("hello, world\n")
     (workdir / "data.json").write_text('{"name": "diff", "values": [1, 2, 3]}\n')
     (workdir / "blob.bin").write_bytes(bytes(range(256)) * 64)
+    # Above the CLI's 8 MiB multipart threshold: three parts.
+    (workdir / "big.bin").write_bytes(bytes(range(256)) * (80 * 1024))
+    # A small tree for recursive copies and filters.
+    for rel, text in [("a.txt", "a\n"), ("sub/b.txt", "bb\n"), ("sub/c.json", "{}\n"), ("skip.log", "log\n")]:
+        path = workdir / "tree" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
     # Request parameters in files (file:// arguments).
     (workdir / "trust.json").write_text(
         json.dumps(

@@ -64,6 +64,7 @@ impl State {
             profile: config.profile.clone(),
             user_agent_suffix: config.user_agent_suffix(),
             max_pages: config.max_pages,
+            working_dir: Some(config.working_dir.clone()),
             ..ExecSettings::default()
         });
         State {

@@ -1,0 +1,839 @@
+//! `aws s3 cp`, `mv` and `rm`: single objects and `--recursive` trees
+//! between the working directory and S3 or within S3, with the CLI's
+//! `--exclude`/`--include` filters, `--dryrun`, and its output lines
+//! (`upload: ./a.txt to s3://b/a.txt`). Uploads above 8 MiB go in 8 MiB
+//! parts, read one at a time, as the CLI's transfer manager does.
+//!
+//! Local paths come from the parser, which resolved them inside the
+//! working directory for the policies to judge; files found under a local
+//! folder are taken only if they stay inside it (symbolic links are not
+//! followed), and downloaded keys that would climb out of the destination
+//! folder (`../`) are skipped with the CLI's warning.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+
+use super::{ExecError, Executor, Target};
+use crate::command::{FileAccess, ParsedCommand};
+use crate::model::{Operation, Service};
+
+/// The CLI's `multipart_threshold` and `multipart_chunksize`.
+const PART_SIZE: u64 = 8 << 20;
+
+/// Options of `cp`/`mv`/`rm` this server understands; any other is refused
+/// rather than ignored.
+const KNOWN: &[&str] = &[
+    "paths",
+    "dryrun",
+    "quiet",
+    "only-show-errors",
+    "no-progress",
+    "include",
+    "exclude",
+    "recursive",
+    "page-size",
+    "content-type",
+    "cache-control",
+    "content-disposition",
+    "content-encoding",
+    "content-language",
+    "storage-class",
+    "acl",
+    "sse",
+    "sse-kms-key-id",
+    "website-redirect",
+    "expires",
+    "no-guess-mime-type",
+    "follow-symlinks",
+    "no-follow-symlinks",
+    "request-payer",
+    "metadata-directive",
+];
+
+/// Options passed on to `PutObject`/`CopyObject`/`CreateMultipartUpload`.
+const OBJECT_OPTIONS: &[(&str, &str)] = &[
+    ("content-type", "ContentType"),
+    ("cache-control", "CacheControl"),
+    ("content-disposition", "ContentDisposition"),
+    ("content-encoding", "ContentEncoding"),
+    ("content-language", "ContentLanguage"),
+    ("storage-class", "StorageClass"),
+    ("acl", "ACL"),
+    ("sse", "ServerSideEncryption"),
+    ("sse-kms-key-id", "SSEKMSKeyId"),
+    ("website-redirect", "WebsiteRedirectLocation"),
+    ("expires", "Expires"),
+    ("request-payer", "RequestPayer"),
+];
+
+/// One end of a transfer.
+#[derive(Debug, Clone, PartialEq)]
+enum Place {
+    Local(PathBuf),
+    S3 { bucket: String, key: String },
+}
+
+impl Place {
+    fn s3(path: &str) -> Option<Place> {
+        let rest = path.strip_prefix("s3://")?;
+        let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+        Some(Place::S3 {
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+        })
+    }
+}
+
+/// One object or file to move.
+#[derive(Debug, Clone)]
+struct Item {
+    from: Place,
+    to: Option<Place>,
+}
+
+/// How the command was asked to run.
+struct Run<'a> {
+    service: &'a Service,
+    target: &'a Target,
+    command: &'a ParsedCommand,
+    working_dir: PathBuf,
+    dryrun: bool,
+    quiet: bool,
+    errors_only: bool,
+}
+
+impl Executor {
+    /// Runs `aws s3 cp|mv|rm`; what it printed.
+    pub(super) async fn s3_transfer(
+        &self,
+        service: &Service,
+        command: &ParsedCommand,
+        target: &Target,
+    ) -> Result<String, ExecError> {
+        let verb = command.cli_operation.as_str();
+        if let Some(unknown) = command
+            .parameters
+            .iter()
+            .find(|p| !KNOWN.contains(&p.cli_name.as_str()))
+        {
+            return Err(ExecError::Unsupported(format!(
+                "`--{}` of `aws s3 {verb}` is not supported by this server yet; use the `aws s3api` operation that takes it",
+                unknown.cli_name
+            )));
+        }
+        let flag = |name: &str| {
+            command
+                .parameters
+                .iter()
+                .any(|p| p.cli_name == name && p.value != Value::Bool(false))
+        };
+        let run = Run {
+            service,
+            target,
+            command,
+            working_dir: self
+                .settings
+                .working_dir
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(".")),
+            dryrun: flag("dryrun"),
+            quiet: flag("quiet"),
+            errors_only: flag("only-show-errors"),
+        };
+        let recursive = flag("recursive");
+        let from = self.place(command, 0, FileAccess::Read)?;
+        let to = if verb == "rm" {
+            None
+        } else {
+            Some(self.place(command, 1, FileAccess::Write)?)
+        };
+        if matches!((&from, &to), (Place::Local(_), Some(Place::Local(_)))) {
+            return Err(ExecError::Request(
+                "Error: Invalid argument type: one of the paths must be an s3:// path".to_owned(),
+            ));
+        }
+        if verb == "rm" && !matches!(from, Place::S3 { .. }) {
+            return Err(ExecError::Request(
+                "`aws s3 rm` deletes S3 objects: give an s3:// path".to_owned(),
+            ));
+        }
+        let (items, warnings) = if recursive {
+            self.tree(&run, &from, to.as_ref()).await?
+        } else {
+            (vec![single(&from, to.as_ref())], Vec::new())
+        };
+        let mut out = String::new();
+        for warning in warnings {
+            out.push_str(&warning);
+            out.push('\n');
+        }
+        let mut failures = Vec::new();
+        for item in items {
+            let line = describe(&run, verb, &item);
+            if run.dryrun {
+                out.push_str(&format!("(dryrun) {line}\n"));
+                continue;
+            }
+            match self.transfer(&run, verb, &item).await {
+                Ok(()) => {
+                    if !run.quiet && !run.errors_only {
+                        out.push_str(&line);
+                        out.push('\n');
+                    }
+                }
+                Err(e) => {
+                    let (action, rest) = line.split_once(": ").unwrap_or((&line, ""));
+                    let failure = format!("{action} failed: {rest} {e}");
+                    if !run.quiet {
+                        out.push_str(&failure);
+                        out.push('\n');
+                    }
+                    failures.push(failure);
+                }
+            }
+        }
+        if !failures.is_empty() {
+            return Err(ExecError::Request(out.trim_end().to_owned()));
+        }
+        Ok(out)
+    }
+
+    /// The `n`th path of the command.
+    fn place(
+        &self,
+        command: &ParsedCommand,
+        n: usize,
+        access: FileAccess,
+    ) -> Result<Place, ExecError> {
+        let written = command.positionals.get(n).ok_or_else(|| {
+            ExecError::Request(format!(
+                "`aws s3 {}` needs {} paths",
+                command.cli_operation,
+                n + 1
+            ))
+        })?;
+        if let Some(place) = Place::s3(written) {
+            return Ok(place);
+        }
+        // The parser resolved local paths inside the working directory.
+        let parameter = if n == 0 { "source" } else { "destination" };
+        command
+            .files
+            .iter()
+            .find(|f| f.parameter == parameter && f.access == access)
+            .map(|f| Place::Local(f.resolved.clone()))
+            .ok_or_else(|| {
+                ExecError::Request(format!(
+                    "the local path `{written}` was not checked by the parser"
+                ))
+            })
+    }
+
+    /// Every item under `from`, filtered, with its destination.
+    async fn tree(
+        &self,
+        run: &Run<'_>,
+        from: &Place,
+        to: Option<&Place>,
+    ) -> Result<(Vec<Item>, Vec<String>), ExecError> {
+        let filters = Filters::new(run.command, from);
+        let mut items = Vec::new();
+        let mut warnings = Vec::new();
+        match from {
+            Place::Local(root) => {
+                let mut files = Vec::new();
+                walk(root, &mut files)?;
+                files.sort();
+                for file in files {
+                    let rel = relative_key(root, &file);
+                    if !filters.keep(&file.display().to_string()) {
+                        continue;
+                    }
+                    items.push(Item {
+                        from: Place::Local(file),
+                        to: to.map(|t| below(t, &rel)),
+                    });
+                }
+            }
+            Place::S3 { bucket, key } => {
+                let prefix = dir_prefix(key);
+                let list = operation(run.service, "ListObjectsV2")?;
+                let mut params = Map::new();
+                params.insert("Bucket".to_owned(), json!(bucket));
+                params.insert("Prefix".to_owned(), json!(prefix));
+                if let Some(size) = run
+                    .command
+                    .parameters
+                    .iter()
+                    .find(|p| p.cli_name == "page-size")
+                    .and_then(|p| p.value.as_str())
+                    .and_then(|s| s.parse::<u64>().ok())
+                {
+                    params.insert("MaxKeys".to_owned(), json!(size));
+                }
+                for _ in 0..self.settings.max_pages {
+                    let page = self
+                        .call(run.service, list, &params, run.target, None)
+                        .await?;
+                    for object in page
+                        .get("Contents")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let Some(object_key) = object.get("Key").and_then(Value::as_str) else {
+                            continue;
+                        };
+                        let rel = object_key.strip_prefix(&prefix).unwrap_or(object_key);
+                        if rel.is_empty() || !filters.keep(&format!("{bucket}/{object_key}")) {
+                            continue;
+                        }
+                        if matches!(to, Some(Place::Local(_))) && !stays_below(rel) {
+                            warnings.push(format!(
+                                "warning: Skipping file s3://{bucket}/{object_key}. File references a parent directory."
+                            ));
+                            continue;
+                        }
+                        items.push(Item {
+                            from: Place::S3 {
+                                bucket: bucket.clone(),
+                                key: object_key.to_owned(),
+                            },
+                            to: to.map(|t| below(t, rel)),
+                        });
+                    }
+                    match page.get("NextContinuationToken").and_then(Value::as_str) {
+                        Some(token) if !token.is_empty() => {
+                            params.insert("ContinuationToken".to_owned(), json!(token));
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+        Ok((items, warnings))
+    }
+
+    /// Moves one item.
+    async fn transfer(&self, run: &Run<'_>, verb: &str, item: &Item) -> Result<(), ExecError> {
+        match (&item.from, &item.to) {
+            (Place::Local(file), Some(Place::S3 { bucket, key })) => {
+                self.upload(run, file, bucket, key).await?;
+                if verb == "mv" {
+                    std::fs::remove_file(file).map_err(|e| {
+                        ExecError::Output(format!("`{}` cannot be removed: {e}", file.display()))
+                    })?;
+                }
+            }
+            (Place::S3 { bucket, key }, Some(Place::Local(file))) => {
+                if let Some(dir) = file.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        ExecError::Output(format!("`{}` cannot be created: {e}", dir.display()))
+                    })?;
+                }
+                let get = operation(run.service, "GetObject")?;
+                let params = Map::from_iter([
+                    ("Bucket".to_owned(), json!(bucket)),
+                    ("Key".to_owned(), json!(key)),
+                ]);
+                self.call(run.service, get, &params, run.target, Some(file))
+                    .await?;
+                if verb == "mv" {
+                    self.delete(run, bucket, key).await?;
+                }
+            }
+            (
+                Place::S3 { bucket, key },
+                Some(Place::S3 {
+                    bucket: b2,
+                    key: k2,
+                }),
+            ) => {
+                let copy = operation(run.service, "CopyObject")?;
+                let mut params = object_options(run, Some(k2));
+                params.insert("Bucket".to_owned(), json!(b2));
+                params.insert("Key".to_owned(), json!(k2));
+                params.insert("CopySource".to_owned(), json!(format!("{bucket}/{key}")));
+                self.call(run.service, copy, &params, run.target, None)
+                    .await?;
+                if verb == "mv" {
+                    self.delete(run, bucket, key).await?;
+                }
+            }
+            (Place::S3 { bucket, key }, None) => self.delete(run, bucket, key).await?,
+            (Place::Local(_), _) => {
+                return Err(ExecError::Request(
+                    "one of the paths must be an s3:// path".to_owned(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, run: &Run<'_>, bucket: &str, key: &str) -> Result<(), ExecError> {
+        let delete = operation(run.service, "DeleteObject")?;
+        let params = Map::from_iter([
+            ("Bucket".to_owned(), json!(bucket)),
+            ("Key".to_owned(), json!(key)),
+        ]);
+        self.call(run.service, delete, &params, run.target, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// PutObject, or a multipart upload in 8 MiB parts read one at a time.
+    async fn upload(
+        &self,
+        run: &Run<'_>,
+        file: &Path,
+        bucket: &str,
+        key: &str,
+    ) -> Result<(), ExecError> {
+        let unreadable = |e: std::io::Error| {
+            ExecError::Request(format!("`{}` cannot be read: {e}", file.display()))
+        };
+        let size = std::fs::metadata(file).map_err(unreadable)?.len();
+        let mut params = object_options(run, Some(key));
+        params.insert("Bucket".to_owned(), json!(bucket));
+        params.insert("Key".to_owned(), json!(key));
+        if size <= PART_SIZE {
+            params.insert(
+                "Body".to_owned(),
+                json!({ "$file": file.display().to_string() }),
+            );
+            let put = operation(run.service, "PutObject")?;
+            return self
+                .call(run.service, put, &params, run.target, None)
+                .await
+                .map(|_| ());
+        }
+        let create = operation(run.service, "CreateMultipartUpload")?;
+        let started = self
+            .call(run.service, create, &params, run.target, None)
+            .await?;
+        let upload_id = started
+            .get("UploadId")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                ExecError::Response("CreateMultipartUpload gave no UploadId".to_owned())
+            })?
+            .to_owned();
+        let ids = Map::from_iter([
+            ("Bucket".to_owned(), json!(bucket)),
+            ("Key".to_owned(), json!(key)),
+            ("UploadId".to_owned(), json!(upload_id)),
+        ]);
+        let parts = self.upload_parts(run, file, &ids).await;
+        match parts {
+            Ok(parts) => {
+                let complete = operation(run.service, "CompleteMultipartUpload")?;
+                let mut params = ids.clone();
+                params.insert("MultipartUpload".to_owned(), json!({ "Parts": parts }));
+                self.call(run.service, complete, &params, run.target, None)
+                    .await
+                    .map(|_| ())
+            }
+            Err(e) => {
+                // Leave no half-uploaded parts to pay for.
+                if let Ok(abort) = operation(run.service, "AbortMultipartUpload") {
+                    let _ = self.call(run.service, abort, &ids, run.target, None).await;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn upload_parts(
+        &self,
+        run: &Run<'_>,
+        file: &Path,
+        ids: &Map<String, Value>,
+    ) -> Result<Vec<Value>, ExecError> {
+        let unreadable = |e: std::io::Error| {
+            ExecError::Request(format!("`{}` cannot be read: {e}", file.display()))
+        };
+        let part = operation(run.service, "UploadPart")?;
+        let mut reader = std::fs::File::open(file).map_err(unreadable)?;
+        let mut parts = Vec::new();
+        let mut buffer = vec![0u8; PART_SIZE as usize];
+        for number in 1u32.. {
+            let mut filled = 0;
+            while filled < buffer.len() {
+                let n = reader.read(&mut buffer[filled..]).map_err(unreadable)?;
+                if n == 0 {
+                    break;
+                }
+                filled += n;
+            }
+            if filled == 0 {
+                break;
+            }
+            let mut params = ids.clone();
+            params.insert("PartNumber".to_owned(), json!(number));
+            params.insert(
+                "Body".to_owned(),
+                json!({ "$blob": base64::engine::general_purpose::STANDARD.encode(&buffer[..filled]) }),
+            );
+            let done = self
+                .call(run.service, part, &params, run.target, None)
+                .await?;
+            let mut entry = Map::from_iter([("PartNumber".to_owned(), json!(number))]);
+            for field in ["ETag", "ChecksumCRC32"] {
+                if let Some(v) = done.get(field) {
+                    entry.insert(field.to_owned(), v.clone());
+                }
+            }
+            parts.push(Value::Object(entry));
+            if filled < buffer.len() {
+                break;
+            }
+        }
+        Ok(parts)
+    }
+}
+
+/// The item of a command without `--recursive`.
+fn single(from: &Place, to: Option<&Place>) -> Item {
+    let name = match from {
+        Place::Local(path) => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        Place::S3 { key, .. } => key.rsplit('/').next().unwrap_or(key).to_owned(),
+    };
+    let to = to.map(|t| match t {
+        Place::S3 { bucket, key } if key.is_empty() || key.ends_with('/') => Place::S3 {
+            bucket: bucket.clone(),
+            key: format!("{key}{name}"),
+        },
+        Place::Local(path) if path.is_dir() => Place::Local(path.join(&name)),
+        other => other.clone(),
+    });
+    Item {
+        from: from.clone(),
+        to,
+    }
+}
+
+/// `rel` under the destination folder or prefix; `None` for a key that
+/// climbs out of a local folder.
+fn below(to: &Place, rel: &str) -> Place {
+    match to {
+        Place::S3 { bucket, key } => Place::S3 {
+            bucket: bucket.clone(),
+            key: format!("{}{rel}", dir_prefix(key)),
+        },
+        Place::Local(dir) => Place::Local(dir.join(rel)),
+    }
+}
+
+/// A key as a folder: empty, or ending with `/`.
+fn dir_prefix(key: &str) -> String {
+    if key.is_empty() || key.ends_with('/') {
+        key.to_owned()
+    } else {
+        format!("{key}/")
+    }
+}
+
+/// `file` under `root` with `/` separators.
+fn relative_key(root: &Path, file: &Path) -> String {
+    file.strip_prefix(root)
+        .unwrap_or(file)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The regular files under `dir`, not following symbolic links.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ExecError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| ExecError::Request(format!("`{}` cannot be listed: {e}", dir.display())))?;
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            walk(&entry.path(), out)?;
+        } else if kind.is_file() {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// The CLI's output line for an item.
+fn describe(run: &Run<'_>, verb: &str, item: &Item) -> String {
+    let show = |p: &Place| match p {
+        Place::S3 { bucket, key } => format!("s3://{bucket}/{key}"),
+        Place::Local(path) => local_display(&run.working_dir, path),
+    };
+    let from = show(&item.from);
+    match &item.to {
+        None => format!("delete: {from}"),
+        Some(to) => {
+            let action = match (verb, &item.from, to) {
+                ("mv", _, _) => "move",
+                (_, Place::Local(_), _) => "upload",
+                (_, _, Place::Local(_)) => "download",
+                _ => "copy",
+            };
+            format!("{action}: {from} to {}", show(to))
+        }
+    }
+}
+
+/// `relative_path`: the folder relative to the working directory, joined
+/// with the name (`./a.txt`, `tree/sub/b.txt`).
+fn local_display(working_dir: &Path, path: &Path) -> String {
+    let Some(name) = path.file_name() else {
+        return path.display().to_string();
+    };
+    let dir = path.parent().unwrap_or(Path::new(""));
+    match dir.strip_prefix(working_dir) {
+        Ok(rel) if rel.as_os_str().is_empty() => format!("./{}", name.to_string_lossy()),
+        Ok(rel) => format!("{}/{}", rel.display(), name.to_string_lossy()),
+        Err(_) => path.display().to_string(),
+    }
+}
+
+/// `--exclude`/`--include` in the order given: the last pattern that
+/// matches decides, as the CLI's `Filter` does.
+struct Filters {
+    patterns: Vec<(bool, String)>,
+}
+
+impl Filters {
+    fn new(command: &ParsedCommand, from: &Place) -> Filters {
+        let root = match from {
+            Place::Local(path) => format!("{}/", path.display()),
+            Place::S3 { bucket, key } => format!("{bucket}/{}", dir_prefix(key)),
+        };
+        let mut patterns = Vec::new();
+        for p in &command.parameters {
+            let include = match p.cli_name.as_str() {
+                "include" => true,
+                "exclude" => false,
+                _ => continue,
+            };
+            let values: Vec<&str> = match &p.value {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            for v in values {
+                patterns.push((include, format!("{root}{v}")));
+            }
+        }
+        Filters { patterns }
+    }
+
+    fn keep(&self, path: &str) -> bool {
+        let mut keep = true;
+        for (include, pattern) in &self.patterns {
+            if fnmatch(pattern, path) {
+                keep = *include;
+            }
+        }
+        keep
+    }
+}
+
+/// Python's `fnmatch.fnmatch` on POSIX: `*` and `?` match any character,
+/// `/` included; `[...]` sets.
+fn fnmatch(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() {
+            match p[pi] {
+                '*' => {
+                    star = Some((pi, ti));
+                    pi += 1;
+                    continue;
+                }
+                '?' => {
+                    pi += 1;
+                    ti += 1;
+                    continue;
+                }
+                '[' => match class(&p, pi, t[ti]) {
+                    Some((true, next)) => {
+                        pi = next;
+                        ti += 1;
+                        continue;
+                    }
+                    Some((false, _)) => {}
+                    None if t[ti] == '[' => {
+                        pi += 1;
+                        ti += 1;
+                        continue;
+                    }
+                    None => {}
+                },
+                c if c == t[ti] => {
+                    pi += 1;
+                    ti += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match star {
+            Some((sp, st)) => {
+                pi = sp + 1;
+                ti = st + 1;
+                star = Some((sp, st + 1));
+            }
+            None => return false,
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// A `[...]` set at `p[start]`: whether `c` is in it and where the pattern
+/// goes on; `None` when the `[` opens no set.
+fn class(p: &[char], start: usize, c: char) -> Option<(bool, usize)> {
+    let mut i = start + 1;
+    let negate = matches!(p.get(i), Some('!'));
+    if negate {
+        i += 1;
+    }
+    let first = i;
+    let mut matched = false;
+    while i < p.len() && (p[i] != ']' || i == first) {
+        if i + 2 < p.len() && p[i + 1] == '-' && p[i + 2] != ']' {
+            matched |= p[i] <= c && c <= p[i + 2];
+            i += 3;
+        } else {
+            matched |= p[i] == c;
+            i += 1;
+        }
+    }
+    (i < p.len()).then_some((matched != negate, i + 1))
+}
+
+/// `PutObject`-style members from the command's options, with the content
+/// type guessed from the key as the CLI guesses it.
+fn object_options(run: &Run<'_>, key: Option<&str>) -> Map<String, Value> {
+    let mut params = Map::new();
+    for p in &run.command.parameters {
+        if let Some((_, member)) = OBJECT_OPTIONS.iter().find(|(o, _)| *o == p.cli_name)
+            && let Value::String(v) = &p.value
+        {
+            params.insert((*member).to_owned(), json!(v));
+        }
+    }
+    let guess = !run
+        .command
+        .parameters
+        .iter()
+        .any(|p| p.cli_name == "no-guess-mime-type");
+    if guess
+        && !params.contains_key("ContentType")
+        && let Some(kind) = key.and_then(guess_type)
+    {
+        params.insert("ContentType".to_owned(), json!(kind));
+    }
+    params
+}
+
+/// `mimetypes.guess_type` for common extensions.
+fn guess_type(key: &str) -> Option<&'static str> {
+    let ext = key.rsplit_once('.')?.1.to_ascii_lowercase();
+    // Python 3.11's table (the CLI's) for common extensions; `.gz` is an
+    // encoding there, not a type.
+    Some(match ext.as_str() {
+        "txt" => "text/plain",
+        "html" | "htm" => "text/html",
+        "css" => "text/css",
+        "csv" => "text/csv",
+        "js" => "text/javascript",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
+        "tar" | "tgz" => "application/x-tar",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "ico" => "image/vnd.microsoft.icon",
+        "webp" => "image/webp",
+        "tif" | "tiff" => "image/tiff",
+        "bmp" => "image/bmp",
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        "mpeg" | "mpg" => "video/mpeg",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/x-wav",
+        "wasm" => "application/wasm",
+        "md" => "text/markdown",
+        "py" => "text/x-python",
+        "sh" => "text/x-sh",
+        "bin" | "so" => "application/octet-stream",
+        "exe" | "dll" => "application/x-msdos-program",
+        "tsv" => "text/tab-separated-values",
+        "rtf" => "application/rtf",
+        "doc" => "application/msword",
+        "xls" => "application/vnd.ms-excel",
+        "xhtml" => "application/xhtml+xml",
+        _ => return None,
+    })
+}
+
+fn operation<'a>(service: &'a Service, name: &str) -> Result<&'a Operation, ExecError> {
+    service
+        .operations
+        .iter()
+        .find(|o| o.name == name)
+        .ok_or_else(|| ExecError::Unsupported(format!("the S3 model has no {name}")))
+}
+
+/// Whether `rel` stays below its folder (no `..`, not absolute).
+fn stays_below(rel: &str) -> bool {
+    Path::new(rel)
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnmatch_as_python() {
+        assert!(fnmatch("/w/*.txt", "/w/a.txt"));
+        assert!(fnmatch("/w/*.txt", "/w/sub/a.txt"));
+        assert!(!fnmatch("/w/*.txt", "/w/a.json"));
+        assert!(fnmatch("b/logs/*", "b/logs/2026/x"));
+        assert!(fnmatch("a?c", "abc"));
+        assert!(fnmatch("[ab]x", "bx"));
+        assert!(!fnmatch("[!ab]x", "bx"));
+        assert!(fnmatch("[a-c]x", "cx"));
+        assert!(fnmatch("*", ""));
+        assert!(!fnmatch("a", ""));
+    }
+
+    #[test]
+    fn paths_as_the_cli_shows_them() {
+        let wd = Path::new("/w");
+        assert_eq!(local_display(wd, Path::new("/w/a.txt")), "./a.txt");
+        assert_eq!(
+            local_display(wd, Path::new("/w/tree/sub/b.txt")),
+            "tree/sub/b.txt"
+        );
+        assert_eq!(local_display(wd, Path::new("/x/a.txt")), "/x/a.txt");
+        assert_eq!(dir_prefix(""), "");
+        assert_eq!(dir_prefix("a"), "a/");
+        assert!(stays_below("a/b.txt"));
+        assert!(!stays_below("../b.txt"));
+        assert!(!stays_below("/etc/passwd"));
+    }
+}
