@@ -343,54 +343,10 @@ fn merge_dicts(into: &mut Map<String, Value>, from: Map<String, Value>) {
     }
 }
 
-/// Python's `json.dumps` with its default separators and ASCII escapes.
-fn python_json(value: &Value) -> String {
-    match value {
-        Value::Object(map) => {
-            let parts: Vec<String> = map
-                .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{}: {}",
-                        python_json(&Value::String(k.clone())),
-                        python_json(v)
-                    )
-                })
-                .collect();
-            format!("{{{}}}", parts.join(", "))
-        }
-        Value::Array(items) => {
-            let parts: Vec<String> = items.iter().map(python_json).collect();
-            format!("[{}]", parts.join(", "))
-        }
-        Value::String(s) => {
-            let mut out = String::from("\"");
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
-                    c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                        let mut buf = [0u16; 2];
-                        for unit in c.encode_utf16(&mut buf) {
-                            out.push_str(&format!("\\u{unit:04x}"));
-                        }
-                    }
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            out
-        }
-        other => other.to_string(),
-    }
-}
-
 /// botocore's `TokenEncoder`: base64 of the token's JSON.
 pub fn encode_token(token: &Map<String, Value>) -> String {
-    base64::engine::general_purpose::STANDARD.encode(python_json(&Value::Object(token.clone())))
+    base64::engine::general_purpose::STANDARD
+        .encode(super::query::python_json(&Value::Object(token.clone())))
 }
 
 /// botocore's `TokenDecoder`, with its fallback for raw service tokens

@@ -2268,7 +2268,20 @@ fn py_dumps(value: &Value) -> String {
     out
 }
 
+/// Python's `json.dumps(value)` with its default separators (`", "` and
+/// `": "`) and ASCII escapes: what botocore's paging tokens are made of.
+pub fn python_json(value: &Value) -> String {
+    let mut out = String::new();
+    dump_with(value, &mut out, (", ", ": "));
+    out
+}
+
 fn dump_into(value: &Value, out: &mut String) {
+    dump_with(value, out, (",", ":"));
+}
+
+/// `json.dumps` with `separators`.
+fn dump_with(value: &Value, out: &mut String, separators: (&str, &str)) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -2281,9 +2294,9 @@ fn dump_into(value: &Value, out: &mut String) {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push_str(separators.0);
                 }
-                dump_into(item, out);
+                dump_with(item, out, separators);
             }
             out.push(']');
         }
@@ -2291,11 +2304,11 @@ fn dump_into(value: &Value, out: &mut String) {
             out.push('{');
             for (i, (key, item)) in map.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push_str(separators.0);
                 }
                 quote_ascii(key, out);
-                out.push(':');
-                dump_into(item, out);
+                out.push_str(separators.1);
+                dump_with(item, out, separators);
             }
             out.push('}');
         }

@@ -129,27 +129,16 @@ impl Executor {
         if let Some(n) = page_size {
             params.insert("MaxBuckets".to_owned(), json!(n));
         }
-        for _ in 0..self.settings.max_pages {
-            let page = self.call(service, operation, &params, target, None).await?;
-            for bucket in page
-                .get("Buckets")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let name = bucket
-                    .get("Name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                let date = last_modified(bucket.get("CreationDate"));
-                listing.out.push_str(&format!("{date} {name}\n"));
-            }
-            match page.get("ContinuationToken").and_then(Value::as_str) {
-                Some(token) if !token.is_empty() => {
-                    params.insert("ContinuationToken".to_owned(), json!(token));
-                }
-                _ => return Ok(()),
-            }
+        let pages = self
+            .s3_pages(service, operation, params, target, "ContinuationToken")
+            .await?;
+        for bucket in items(&pages, "Buckets") {
+            let name = bucket
+                .get("Name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let date = last_modified(bucket.get("CreationDate"));
+            listing.out.push_str(&format!("{date} {name}\n"));
         }
         Ok(())
     }
@@ -178,15 +167,11 @@ impl Executor {
         if let Some(payer) = request_payer {
             params.insert("RequestPayer".to_owned(), json!(payer));
         }
-        for _ in 0..self.settings.max_pages {
-            let page = self.call(service, operation, &params, target, None).await?;
-            listing.page(&page, !recursive);
-            match page.get("NextContinuationToken").and_then(Value::as_str) {
-                Some(token) if !token.is_empty() => {
-                    params.insert("ContinuationToken".to_owned(), json!(token));
-                }
-                _ => return Ok(()),
-            }
+        let pages = self
+            .s3_pages(service, operation, params, target, "NextContinuationToken")
+            .await?;
+        for page in &pages {
+            listing.page(page, !recursive);
         }
         Ok(())
     }
@@ -202,36 +187,54 @@ impl Executor {
         let list = op(service, "ListObjectsV2")?;
         let delete = op(service, "DeleteObject")?;
         let mut out = String::new();
-        let mut params = Map::from_iter([("Bucket".to_owned(), json!(bucket))]);
-        for _ in 0..self.settings.max_pages {
-            let page = self.call(service, list, &params, target, None).await?;
-            for object in page
-                .get("Contents")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let key = object
-                    .get("Key")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                let delete_params = Map::from_iter([
-                    ("Bucket".to_owned(), json!(bucket)),
-                    ("Key".to_owned(), json!(key)),
-                ]);
-                self.call(service, delete, &delete_params, target, None)
-                    .await
-                    .map_err(|e| failed("delete", &format!("s3://{bucket}/{key}"), e))?;
-                out.push_str(&format!("delete: s3://{bucket}/{key}\n"));
-            }
-            match page.get("NextContinuationToken").and_then(Value::as_str) {
-                Some(token) if !token.is_empty() => {
-                    params.insert("ContinuationToken".to_owned(), json!(token));
-                }
-                _ => return Ok(out),
-            }
+        let params = Map::from_iter([("Bucket".to_owned(), json!(bucket))]);
+        let pages = self
+            .s3_pages(service, list, params, target, "NextContinuationToken")
+            .await?;
+        for object in items(&pages, "Contents") {
+            let key = object
+                .get("Key")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let delete_params = Map::from_iter([
+                ("Bucket".to_owned(), json!(bucket)),
+                ("Key".to_owned(), json!(key)),
+            ]);
+            self.call(service, delete, &delete_params, target, None)
+                .await
+                .map_err(|e| failed("delete", &format!("s3://{bucket}/{key}"), e))?;
+            out.push_str(&format!("delete: s3://{bucket}/{key}\n"));
         }
         Ok(out)
+    }
+
+    /// Every page of an S3 listing: the token an answer gives in `next`
+    /// goes back as `ContinuationToken`, up to the page limit.
+    pub(super) async fn s3_pages(
+        &self,
+        service: &Service,
+        operation: &Operation,
+        mut params: Map<String, Value>,
+        target: &Target,
+        next: &str,
+    ) -> Result<Vec<Map<String, Value>>, ExecError> {
+        let mut pages = Vec::new();
+        for _ in 0..self.settings.max_pages {
+            let page = self.call(service, operation, &params, target, None).await?;
+            let token = page
+                .get(next)
+                .and_then(Value::as_str)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned);
+            pages.push(page);
+            match token {
+                Some(token) => {
+                    params.insert("ContinuationToken".to_owned(), json!(token));
+                }
+                None => break,
+            }
+        }
+        Ok(pages)
     }
 }
 
@@ -310,7 +313,18 @@ fn split_path(path: &str) -> (&str, &str) {
     path.split_once('/').unwrap_or((path, ""))
 }
 
-fn op<'a>(service: &'a Service, name: &str) -> Result<&'a Operation, ExecError> {
+/// The entries of the list `list` in every page.
+pub(super) fn items<'a>(
+    pages: &'a [Map<String, Value>],
+    list: &'a str,
+) -> impl Iterator<Item = &'a Value> {
+    pages
+        .iter()
+        .flat_map(move |p| p.get(list).and_then(Value::as_array).into_iter().flatten())
+}
+
+/// The operation `name` of S3's model.
+pub(super) fn op<'a>(service: &'a Service, name: &str) -> Result<&'a Operation, ExecError> {
     service
         .operations
         .iter()

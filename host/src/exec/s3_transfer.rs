@@ -16,9 +16,9 @@ use std::path::{Component, Path, PathBuf};
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
-use super::{ExecError, Executor, Target};
+use super::{ExecError, Executor, Target, s3};
 use crate::command::{FileAccess, ParsedCommand};
-use crate::model::{Operation, Service};
+use crate::model::Service;
 
 /// The CLI's `multipart_threshold` and `multipart_chunksize`.
 const PART_SIZE: u64 = 8 << 20;
@@ -260,7 +260,7 @@ impl Executor {
             }
             Place::S3 { bucket, key } => {
                 let prefix = dir_prefix(key);
-                let list = operation(run.service, "ListObjectsV2")?;
+                let list = s3::op(run.service, "ListObjectsV2")?;
                 let mut params = Map::new();
                 params.insert("Bucket".to_owned(), json!(bucket));
                 params.insert("Prefix".to_owned(), json!(prefix));
@@ -274,43 +274,36 @@ impl Executor {
                 {
                     params.insert("MaxKeys".to_owned(), json!(size));
                 }
-                for _ in 0..self.settings.max_pages {
-                    let page = self
-                        .call(run.service, list, &params, run.target, None)
-                        .await?;
-                    for object in page
-                        .get("Contents")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                    {
-                        let Some(object_key) = object.get("Key").and_then(Value::as_str) else {
-                            continue;
-                        };
-                        let rel = object_key.strip_prefix(&prefix).unwrap_or(object_key);
-                        if rel.is_empty() || !filters.keep(&format!("{bucket}/{object_key}")) {
-                            continue;
-                        }
-                        if matches!(to, Some(Place::Local(_))) && !stays_below(rel) {
-                            warnings.push(format!(
-                                "warning: Skipping file s3://{bucket}/{object_key}. File references a parent directory."
-                            ));
-                            continue;
-                        }
-                        items.push(Item {
-                            from: Place::S3 {
-                                bucket: bucket.clone(),
-                                key: object_key.to_owned(),
-                            },
-                            to: to.map(|t| below(t, rel)),
-                        });
+                let pages = self
+                    .s3_pages(
+                        run.service,
+                        list,
+                        params,
+                        run.target,
+                        "NextContinuationToken",
+                    )
+                    .await?;
+                for object in s3::items(&pages, "Contents") {
+                    let Some(object_key) = object.get("Key").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    let rel = object_key.strip_prefix(&prefix).unwrap_or(object_key);
+                    if rel.is_empty() || !filters.keep(&format!("{bucket}/{object_key}")) {
+                        continue;
                     }
-                    match page.get("NextContinuationToken").and_then(Value::as_str) {
-                        Some(token) if !token.is_empty() => {
-                            params.insert("ContinuationToken".to_owned(), json!(token));
-                        }
-                        _ => break,
+                    if matches!(to, Some(Place::Local(_))) && !stays_below(rel) {
+                        warnings.push(format!(
+                            "warning: Skipping file s3://{bucket}/{object_key}. File references a parent directory."
+                        ));
+                        continue;
                     }
+                    items.push(Item {
+                        from: Place::S3 {
+                            bucket: bucket.clone(),
+                            key: object_key.to_owned(),
+                        },
+                        to: to.map(|t| below(t, rel)),
+                    });
                 }
             }
         }
@@ -334,7 +327,7 @@ impl Executor {
                         ExecError::Output(format!("`{}` cannot be created: {e}", dir.display()))
                     })?;
                 }
-                let get = operation(run.service, "GetObject")?;
+                let get = s3::op(run.service, "GetObject")?;
                 let params = Map::from_iter([
                     ("Bucket".to_owned(), json!(bucket)),
                     ("Key".to_owned(), json!(key)),
@@ -352,7 +345,7 @@ impl Executor {
                     key: k2,
                 }),
             ) => {
-                let copy = operation(run.service, "CopyObject")?;
+                let copy = s3::op(run.service, "CopyObject")?;
                 let mut params = object_options(run, Some(k2));
                 params.insert("Bucket".to_owned(), json!(b2));
                 params.insert("Key".to_owned(), json!(k2));
@@ -374,7 +367,7 @@ impl Executor {
     }
 
     async fn delete(&self, run: &Run<'_>, bucket: &str, key: &str) -> Result<(), ExecError> {
-        let delete = operation(run.service, "DeleteObject")?;
+        let delete = s3::op(run.service, "DeleteObject")?;
         let params = Map::from_iter([
             ("Bucket".to_owned(), json!(bucket)),
             ("Key".to_owned(), json!(key)),
@@ -404,13 +397,13 @@ impl Executor {
                 "Body".to_owned(),
                 json!({ "$file": file.display().to_string() }),
             );
-            let put = operation(run.service, "PutObject")?;
+            let put = s3::op(run.service, "PutObject")?;
             return self
                 .call(run.service, put, &params, run.target, None)
                 .await
                 .map(|_| ());
         }
-        let create = operation(run.service, "CreateMultipartUpload")?;
+        let create = s3::op(run.service, "CreateMultipartUpload")?;
         let started = self
             .call(run.service, create, &params, run.target, None)
             .await?;
@@ -429,7 +422,7 @@ impl Executor {
         let parts = self.upload_parts(run, file, &ids).await;
         match parts {
             Ok(parts) => {
-                let complete = operation(run.service, "CompleteMultipartUpload")?;
+                let complete = s3::op(run.service, "CompleteMultipartUpload")?;
                 let mut params = ids.clone();
                 params.insert("MultipartUpload".to_owned(), json!({ "Parts": parts }));
                 self.call(run.service, complete, &params, run.target, None)
@@ -438,7 +431,7 @@ impl Executor {
             }
             Err(e) => {
                 // Leave no half-uploaded parts to pay for.
-                if let Ok(abort) = operation(run.service, "AbortMultipartUpload") {
+                if let Ok(abort) = s3::op(run.service, "AbortMultipartUpload") {
                     let _ = self.call(run.service, abort, &ids, run.target, None).await;
                 }
                 Err(e)
@@ -455,7 +448,7 @@ impl Executor {
         let unreadable = |e: std::io::Error| {
             ExecError::Request(format!("`{}` cannot be read: {e}", file.display()))
         };
-        let part = operation(run.service, "UploadPart")?;
+        let part = s3::op(run.service, "UploadPart")?;
         let mut reader = std::fs::File::open(file).map_err(unreadable)?;
         let mut parts = Vec::new();
         let mut buffer = vec![0u8; PART_SIZE as usize];
@@ -786,14 +779,6 @@ fn guess_type(key: &str) -> Option<&'static str> {
         "xhtml" => "application/xhtml+xml",
         _ => return None,
     })
-}
-
-fn operation<'a>(service: &'a Service, name: &str) -> Result<&'a Operation, ExecError> {
-    service
-        .operations
-        .iter()
-        .find(|o| o.name == name)
-        .ok_or_else(|| ExecError::Unsupported(format!("the S3 model has no {name}")))
 }
 
 /// Whether `rel` stays below its folder (no `..`, not absolute).
