@@ -4,7 +4,7 @@
 //! classes on fixtures (`host/tests/output_formats.rs`). AWS CLI v1 has no
 //! `yaml` output; asking for it is the CLI's own error.
 
-mod json;
+pub(crate) mod json;
 mod py;
 mod table;
 mod text;

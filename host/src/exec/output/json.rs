@@ -105,6 +105,13 @@ fn json_number(n: &serde_json::Number) -> String {
 /// the rest as `\u00XX` with lowercase hex. DEL, U+2028/U+2029 and all
 /// non-ASCII characters are written as they are.
 fn write_string(out: &mut String, s: &str) {
+    write_python_string(out, s, false);
+}
+
+/// A JSON string as Python's `json` writes it: with `ensure_ascii`, every
+/// character outside printable ASCII as `\uXXXX` (UTF-16 units); without,
+/// only `"`, `\` and the C0 controls escaped.
+pub fn write_python_string(out: &mut String, s: &str, ensure_ascii: bool) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -115,8 +122,11 @@ fn write_string(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            c if u32::from(c) < 0x20 || (ensure_ascii && !(' '..='~').contains(&c)) => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
             }
             c => out.push(c),
         }
