@@ -281,10 +281,13 @@ def describe_command(name, cmd, service_prefix, depth=0):
         elif isinstance(cmd, BasicCommand):
             d['operation'] = None
             d['customization'] = True
+            # The subcommand table first, as BasicCommand.__call__ builds
+            # it: building it registers handlers that add options (s3
+            # sync's --delete, --size-only, --exact-timestamps).
+            subs = cmd.subcommand_table
             args = describe_arg_table(cmd.arg_table, 'custom.%s' % cmd.name)
             d['args'] = args
             _count_args(args)
-            subs = cmd.subcommand_table
             if subs:
                 d['subcommands'] = [
                     describe_command(sub_name, sub, service_prefix, depth + 1)

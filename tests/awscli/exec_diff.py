@@ -368,6 +368,9 @@ def command_env(moto_url: str, workdir: Path) -> dict[str, str]:
 # The working directory
 
 
+FIXTURE_TIME = 1_577_836_800  # 2020-01-01T00:00:00Z
+
+
 def write_fixtures(workdir: Path) -> None:
     """Empties the working directory and writes the files case steps use."""
     if workdir.exists():
@@ -443,6 +446,13 @@ def write_fixtures(workdir: Path) -> None:
     (workdir / "item.json").write_text(
         json.dumps({"pk": {"S": "user#3"}, "sk": {"N": "3"}, "name": {"S": "Carol"}, "tags": {"SS": ["a", "b"]}}) + "\n"
     )
+    # Fixtures older than anything uploaded, as files usually are: `s3 sync`
+    # compares times, and a file written in the same second as its upload
+    # would look newer than the object (S3 times have whole seconds), which
+    # the fast host would meet and the slow CLI would not.
+    for path in workdir.rglob("*"):
+        if path.is_file():
+            os.utime(path, (FIXTURE_TIME, FIXTURE_TIME))
 
 
 # --------------------------------------------------------------------------

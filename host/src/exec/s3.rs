@@ -11,7 +11,7 @@ use crate::model::{Operation, Service};
 
 /// Whether this server runs `aws s3 <name>`.
 pub fn supported(name: &str) -> bool {
-    matches!(name, "ls" | "mb" | "rb" | "cp" | "mv" | "rm")
+    matches!(name, "ls" | "mb" | "rb" | "cp" | "mv" | "rm" | "sync")
 }
 
 impl Executor {
@@ -94,7 +94,7 @@ impl Executor {
                 out.push_str(&format!("remove_bucket: {bucket}\n"));
                 out
             }
-            "cp" | "mv" | "rm" => self.s3_transfer(service, command, &target).await?,
+            "cp" | "mv" | "rm" | "sync" => self.s3_transfer(service, command, &target).await?,
             other => {
                 return Err(ExecError::Unsupported(format!(
                     "`aws s3 {other}` is not run by this server yet; use the `aws s3api` operations it is made of"

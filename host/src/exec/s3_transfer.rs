@@ -16,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
-use super::{ExecError, Executor, Target, s3};
+use super::{ExecError, Executor, Target, s3, timestamp};
 use crate::command::{FileAccess, ParsedCommand};
 use crate::model::Service;
 
@@ -51,6 +51,9 @@ const KNOWN: &[&str] = &[
     "no-follow-symlinks",
     "request-payer",
     "metadata-directive",
+    "delete",
+    "size-only",
+    "exact-timestamps",
 ];
 
 /// Options passed on to `PutObject`/`CopyObject`/`CreateMultipartUpload`.
@@ -92,6 +95,15 @@ impl Place {
 struct Item {
     from: Place,
     to: Option<Place>,
+}
+
+/// A file or object found under a folder or prefix.
+#[derive(Debug, Clone)]
+struct Entry {
+    place: Place,
+    size: u64,
+    /// Seconds since the epoch.
+    mtime: f64,
 }
 
 /// How the command was asked to run.
@@ -160,7 +172,12 @@ impl Executor {
                 "`aws s3 rm` deletes S3 objects: give an s3:// path".to_owned(),
             ));
         }
-        let (items, warnings) = if recursive {
+        let (items, warnings) = if verb == "sync" {
+            let to = to.as_ref().ok_or_else(|| {
+                ExecError::Request("`aws s3 sync` needs a source and a destination".to_owned())
+            })?;
+            self.sync_plan(&run, &from, to).await?
+        } else if recursive {
             self.tree(&run, &from, to.as_ref()).await?
         } else {
             (vec![single(&from, to.as_ref())], Vec::new())
@@ -239,23 +256,122 @@ impl Executor {
         from: &Place,
         to: Option<&Place>,
     ) -> Result<(Vec<Item>, Vec<String>), ExecError> {
-        let filters = Filters::new(run.command, from);
+        let (entries, warnings) = self.entries(run, from, to).await?;
+        let items = entries
+            .into_iter()
+            .map(|(rel, entry)| Item {
+                from: entry.place,
+                to: to.map(|t| below(t, &rel)),
+            })
+            .collect();
+        Ok((items, warnings))
+    }
+
+    /// `sync`: what is missing at the destination or differs from it by
+    /// size or time (the CLI's `SizeAndLastModifiedSync`, or its
+    /// `--size-only` and `--exact-timestamps` strategies), and with
+    /// `--delete` what the source no longer has.
+    async fn sync_plan(
+        &self,
+        run: &Run<'_>,
+        from: &Place,
+        to: &Place,
+    ) -> Result<(Vec<Item>, Vec<String>), ExecError> {
+        let flag = |name: &str| run.command.parameters.iter().any(|p| p.cli_name == name);
+        let (source, mut warnings) = self.entries(run, from, Some(to)).await?;
+        let destination = match to {
+            Place::Local(dir) if !dir.exists() => Vec::new(),
+            _ => {
+                let (entries, more) = self.entries(run, to, None).await?;
+                warnings.extend(more);
+                entries
+            }
+        };
+        let download = matches!(to, Place::Local(_));
+        let existing: std::collections::BTreeMap<&str, &Entry> =
+            destination.iter().map(|(k, v)| (k.as_str(), v)).collect();
         let mut items = Vec::new();
+        for (rel, entry) in &source {
+            let changed = match existing.get(rel.as_str()) {
+                None => true,
+                Some(dest) => {
+                    let same_size = entry.size == dest.size;
+                    // delta = destination time - source time, as the CLI
+                    // computes it.
+                    let delta = dest.mtime - entry.mtime;
+                    let same_time = if flag("exact-timestamps") && download {
+                        delta == 0.0
+                    } else if download {
+                        delta <= 0.0
+                    } else {
+                        delta >= 0.0
+                    };
+                    if flag("size-only") {
+                        !same_size
+                    } else {
+                        !same_size || !same_time
+                    }
+                }
+            };
+            if changed {
+                items.push(Item {
+                    from: entry.place.clone(),
+                    to: Some(below(to, rel)),
+                });
+            }
+        }
+        if flag("delete") {
+            let kept: std::collections::BTreeSet<&str> =
+                source.iter().map(|(k, _)| k.as_str()).collect();
+            for (rel, entry) in &destination {
+                if !kept.contains(rel.as_str()) {
+                    items.push(Item {
+                        from: entry.place.clone(),
+                        to: None,
+                    });
+                }
+            }
+        }
+        Ok((items, warnings))
+    }
+
+    /// The files or objects under `root`, filtered, by their path relative
+    /// to it, with size and time. `to` says where they would go: keys that
+    /// would climb out of a local destination are left out with a warning.
+    async fn entries(
+        &self,
+        run: &Run<'_>,
+        root: &Place,
+        to: Option<&Place>,
+    ) -> Result<(Vec<(String, Entry)>, Vec<String>), ExecError> {
+        let filters = Filters::new(run.command, root);
+        let mut entries = Vec::new();
         let mut warnings = Vec::new();
-        match from {
-            Place::Local(root) => {
+        match root {
+            Place::Local(dir) => {
                 let mut files = Vec::new();
-                walk(root, &mut files)?;
+                walk(dir, &mut files)?;
                 files.sort();
                 for file in files {
-                    let rel = relative_key(root, &file);
                     if !filters.keep(&file.display().to_string()) {
                         continue;
                     }
-                    items.push(Item {
-                        from: Place::Local(file),
-                        to: to.map(|t| below(t, &rel)),
-                    });
+                    let Ok(meta) = std::fs::metadata(&file) else {
+                        continue;
+                    };
+                    let mtime = meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map_or(0.0, |d| d.as_secs_f64());
+                    entries.push((
+                        relative_key(dir, &file),
+                        Entry {
+                            place: Place::Local(file),
+                            size: meta.len(),
+                            mtime,
+                        },
+                    ));
                 }
             }
             Place::S3 { bucket, key } => {
@@ -297,17 +413,25 @@ impl Executor {
                         ));
                         continue;
                     }
-                    items.push(Item {
-                        from: Place::S3 {
-                            bucket: bucket.clone(),
-                            key: object_key.to_owned(),
+                    let mtime = object
+                        .get("LastModified")
+                        .and_then(|v| timestamp::read(v).ok())
+                        .map_or(0.0, |m| m.secs as f64 + f64::from(m.nanos) / 1e9);
+                    entries.push((
+                        rel.to_owned(),
+                        Entry {
+                            place: Place::S3 {
+                                bucket: bucket.clone(),
+                                key: object_key.to_owned(),
+                            },
+                            size: object.get("Size").and_then(Value::as_u64).unwrap_or(0),
+                            mtime,
                         },
-                        to: to.map(|t| below(t, rel)),
-                    });
+                    ));
                 }
             }
         }
-        Ok((items, warnings))
+        Ok((entries, warnings))
     }
 
     /// Moves one item.
@@ -332,8 +456,20 @@ impl Executor {
                     ("Bucket".to_owned(), json!(bucket)),
                     ("Key".to_owned(), json!(key)),
                 ]);
-                self.call(run.service, get, &params, run.target, Some(file))
+                let got = self
+                    .call(run.service, get, &params, run.target, Some(file))
                     .await?;
+                // The CLI gives a downloaded file the object's time, which
+                // is what `sync` compares next time.
+                if let Some(moment) = got
+                    .get("LastModified")
+                    .and_then(|v| timestamp::read(v).ok())
+                    && let Ok(secs) = u64::try_from(moment.secs)
+                    && let Ok(handle) = std::fs::File::options().write(true).open(file)
+                {
+                    let when = std::time::UNIX_EPOCH + std::time::Duration::new(secs, moment.nanos);
+                    let _ = handle.set_modified(when);
+                }
                 if verb == "mv" {
                     self.delete(run, bucket, key).await?;
                 }
@@ -357,6 +493,10 @@ impl Executor {
                 }
             }
             (Place::S3 { bucket, key }, None) => self.delete(run, bucket, key).await?,
+            // `sync --delete` into a local folder.
+            (Place::Local(file), None) => std::fs::remove_file(file).map_err(|e| {
+                ExecError::Output(format!("`{}` cannot be removed: {e}", file.display()))
+            })?,
             (Place::Local(_), _) => {
                 return Err(ExecError::Request(
                     "one of the paths must be an s3:// path".to_owned(),

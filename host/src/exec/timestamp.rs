@@ -57,6 +57,48 @@ fn from_f64(secs: f64) -> Moment {
     }
 }
 
+/// HTTP dates as S3 sends them in headers: `Thu, 26 Nov 2026 02:47:52 GMT`.
+fn parse_rfc822(text: &str) -> Option<Moment> {
+    let (_, rest) = text.split_once(", ")?;
+    let mut words = rest.split_whitespace();
+    let day: i64 = words.next()?.parse().ok()?;
+    let month = match words.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = words.next()?.parse().ok()?;
+    let mut time = words.next()?.split(':');
+    let (h, m, sec): (i64, i64, i64) = (
+        time.next()?.parse().ok()?,
+        time.next()?.parse().ok()?,
+        time.next()?.parse().ok()?,
+    );
+    if !matches!(words.next(), Some("GMT" | "UTC" | "+0000") | None)
+        || day < 1
+        || day > days_in_month(year, month)
+        || h > 23
+        || m > 59
+        || sec > 60
+    {
+        return None;
+    }
+    Some(Moment {
+        secs: days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + sec,
+        nanos: 0,
+    })
+}
+
 /// Parses ISO 8601 (`2026-11-25`, `2026-11-25T22:01:49.5+02:00`, a space
 /// for the `T`, `Z` or an offset or nothing) or seconds since 1970.
 pub fn parse(text: &str) -> Result<Moment, String> {
@@ -69,6 +111,9 @@ pub fn parse(text: &str) -> Result<Moment, String> {
         && secs.is_finite()
     {
         return Ok(from_f64(secs));
+    }
+    if let Some(moment) = parse_rfc822(text) {
+        return Ok(moment);
     }
     let b = text.as_bytes();
     let num = |range: std::ops::Range<usize>| -> Option<i64> {
@@ -241,6 +286,9 @@ mod tests {
         assert!(parse("yesterday").is_err());
         assert!(parse("2026-02-30").is_err());
         assert!(parse("2026-11-25T22:01:49Q").is_err());
+        // HTTP dates, as S3 headers carry them.
+        assert_eq!(at("Wed, 25 Nov 2026 22:01:49 GMT").secs, 1_795_644_109);
+        assert!(parse("Wed, 31 Nov 2026 22:01:49 GMT").is_err());
     }
 
     #[test]
