@@ -1,7 +1,8 @@
 //! Execution as a client sees it, against moto on loopback: the median
 //! time `call_aws` adds over moto's own answer to the same small request
 //! (`sts get-caller-identity`), and the server's peak memory while it pages
-//! through 10,000 DynamoDB items.
+//! through 10,000 DynamoDB items; and `s3 sync` of 1,000 small files
+//! beside the AWS CLI.
 //!
 //! Needs a Python with `moto[server]`: `AWS_API_MCP_MOTO_PYTHON`, or the
 //! venv `.ci/run` makes (`target/mcp-client-venv`). Run with
@@ -135,7 +136,7 @@ struct Server {
     child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
-    _workdir: tempfile::TempDir,
+    workdir: tempfile::TempDir,
 }
 
 impl Server {
@@ -165,7 +166,7 @@ impl Server {
             child,
             stdin,
             stdout,
-            _workdir: workdir,
+            workdir,
         };
         server.request(
             1,
@@ -231,6 +232,78 @@ impl Drop for Server {
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
+}
+
+/// The AWS CLI v1 of the differential tests (`target/differential/venv`),
+/// when it is there.
+fn cli_python() -> Option<PathBuf> {
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()?
+        .join("target/differential/venv/bin/python");
+    venv.exists().then_some(venv)
+}
+
+/// `s3 sync` of 1,000 small files, through `call_aws` and, when it is
+/// installed, through the AWS CLI, against the same moto.
+fn sync_throughput(server: &mut Server, moto: &Moto) -> anyhow::Result<()> {
+    let source = server.workdir.path().join("sync-source");
+    for i in 0..1000 {
+        let dir = source.join(format!("d{}", i % 10));
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(format!("f{i:04}.txt")), vec![b'x'; 1024])?;
+    }
+    let made = server.call(20_000, "aws s3 mb s3://bench-sync-host")?;
+    ensure!(made["status"] == "succeeded", "{made}");
+    let start = Instant::now();
+    let synced = server.call(
+        20_001,
+        "aws s3 sync sync-source s3://bench-sync-host/ --only-show-errors",
+    )?;
+    let host = start.elapsed();
+    ensure!(synced["status"] == "succeeded", "{synced}");
+    println!(
+        "s3 sync of 1,000 files of 1 KiB, call_aws                    {host:>10.3?} ({:.0} files/s)",
+        1000.0 / host.as_secs_f64()
+    );
+    let Some(cli) = cli_python() else {
+        println!("  (the AWS CLI is not installed in target/differential/venv: no comparison)");
+        return Ok(());
+    };
+    let aws = |args: &[&str]| -> anyhow::Result<std::process::Output> {
+        Ok(Command::new(&cli)
+            .args(["-m", "awscli"])
+            .args(args)
+            .args(["--endpoint-url", &moto.url()])
+            .current_dir(server.workdir.path())
+            .env_clear()
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()?)
+    };
+    ensure!(aws(&["s3", "mb", "s3://bench-sync-cli"])?.status.success());
+    let start = Instant::now();
+    let out = aws(&[
+        "s3",
+        "sync",
+        "sync-source",
+        "s3://bench-sync-cli/",
+        "--only-show-errors",
+    ])?;
+    let cli_time = start.elapsed();
+    ensure!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!(
+        "s3 sync of 1,000 files of 1 KiB, AWS CLI v1                  {cli_time:>10.3?} ({:.0} files/s)",
+        1000.0 / cli_time.as_secs_f64()
+    );
+    Ok(())
 }
 
 fn moto_python() -> Option<PathBuf> {
@@ -355,5 +428,5 @@ fn main() -> anyhow::Result<()> {
         before as f64 / 1024.0,
         after as f64 / 1024.0
     );
-    Ok(())
+    sync_throughput(&mut server, &moto)
 }

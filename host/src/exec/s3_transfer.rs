@@ -14,6 +14,7 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use base64::Engine as _;
+use futures_util::stream::{self, StreamExt};
 use serde_json::{Map, Value, json};
 
 use super::{ExecError, Executor, Target, s3, timestamp};
@@ -22,6 +23,10 @@ use crate::model::Service;
 
 /// The CLI's `multipart_threshold` and `multipart_chunksize`.
 const PART_SIZE: u64 = 8 << 20;
+
+/// Transfers in flight at once (the CLI's `max_concurrent_requests` is 10;
+/// fewer keeps the memory of concurrent 8 MiB parts in check).
+const CONCURRENCY: usize = 8;
 
 /// Options of `cp`/`mv`/`rm` this server understands; any other is refused
 /// rather than ignored.
@@ -188,13 +193,25 @@ impl Executor {
             out.push('\n');
         }
         let mut failures = Vec::new();
-        for item in items {
-            let line = describe(&run, verb, &item);
-            if run.dryrun {
-                out.push_str(&format!("(dryrun) {line}\n"));
-                continue;
+        if run.dryrun {
+            for item in &items {
+                out.push_str(&format!("(dryrun) {}\n", describe(&run, verb, item)));
             }
-            match self.transfer(&run, verb, &item).await {
+            return Ok(out);
+        }
+        // Several at a time, as the CLI's transfer manager does; the lines
+        // come in the order of the listing, unlike the CLI's.
+        let run = &run;
+        let done: Vec<(String, Result<(), ExecError>)> = stream::iter(items)
+            .map(|item| async move {
+                let line = describe(run, verb, &item);
+                (line, self.transfer(run, verb, &item).await)
+            })
+            .buffered(CONCURRENCY)
+            .collect()
+            .await;
+        for (line, result) in done {
+            match result {
                 Ok(()) => {
                     if !run.quiet && !run.errors_only {
                         out.push_str(&line);
