@@ -7,6 +7,7 @@
 //! wire formats, [`sign`], [`http`], [`credentials`], [`paginate`] and
 //! [`output`] (`--query` and the output formats).
 
+mod cbor;
 mod credentials;
 mod customize;
 mod http;

@@ -56,8 +56,12 @@ pub fn output(
     let shape = &service.shapes[id as usize];
     let r = Reader { service };
     match service.protocol {
-        Protocol::Json | Protocol::SmithyRpcV2Cbor => {
+        Protocol::Json => {
             let body = json_body(&response.body)?;
+            Ok(r.json_structure(shape, &body))
+        }
+        Protocol::SmithyRpcV2Cbor => {
+            let body = super::cbor::decode(&response.body).map_err(ParseError)?;
             Ok(r.json_structure(shape, &body))
         }
         Protocol::RestJson | Protocol::RestXml => r.rest(shape, response),
@@ -98,7 +102,11 @@ pub fn error(service: &Service, response: &WireResponse) -> ServiceError {
     };
     let mut err = match service.protocol {
         Protocol::Json | Protocol::RestJson | Protocol::SmithyRpcV2Cbor => {
-            let body = json_body(&response.body).unwrap_or(Value::Null);
+            let body = if service.protocol == Protocol::SmithyRpcV2Cbor {
+                super::cbor::decode(&response.body).unwrap_or(Value::Null)
+            } else {
+                json_body(&response.body).unwrap_or(Value::Null)
+            };
             let message = body
                 .get("message")
                 .or_else(|| body.get("Message"))

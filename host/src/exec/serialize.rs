@@ -2,9 +2,9 @@
 //! botocore's `serialize.py` rule for rule: `json` (`x-amz-target`, a JSON
 //! body), `rest-json` and `rest-xml` (URI labels, query strings, headers and
 //! a payload), `query` and `ec2` (form-encoded `Action=...` bodies with
-//! their two flattening schemes). `smithy-rpc-v2-cbor` models also list
-//! `json`, which the model builder prefers, except for four services this
-//! host refuses with a clear error.
+//! their two flattening schemes). `smithy-rpc-v2-cbor` models mostly also
+//! list `json`, which the model builder prefers; the four that list only
+//! CBOR get the JSON body re-encoded by [`super::cbor`].
 
 use base64::Engine as _;
 use serde_json::{Map, Value};
@@ -92,11 +92,24 @@ pub fn serialize(
             }
             request.body = form_encode(&pairs).into_bytes();
         }
+        // botocore's RpcV2CBORSerializer.
         Protocol::SmithyRpcV2Cbor => {
-            return Err(ExecError::Unsupported(format!(
-                "`{}` speaks only the Smithy RPC v2 CBOR protocol, which this server does not send yet",
-                service.cli_name
-            )));
+            request.method = "POST".to_owned();
+            let target = service.target_prefix.as_deref().unwrap_or_default();
+            request.path = format!("/service/{target}/operation/{}", operation.name);
+            request
+                .headers
+                .push(("smithy-protocol".to_owned(), "rpc-v2-cbor".to_owned()));
+            request
+                .headers
+                .push(("Accept".to_owned(), "application/cbor".to_owned()));
+            if let (Some(shape), Some(id)) = (input, operation.input) {
+                let body = w.json_structure(shape, &params, false)?;
+                super::cbor::encode(service, Some(id), &body, &mut request.body);
+                request
+                    .headers
+                    .push(("Content-Type".to_owned(), "application/cbor".to_owned()));
+            }
         }
     }
     if let Some(prefix) = &operation.host_prefix {
