@@ -119,16 +119,7 @@ impl HttpClient {
             Ok(Ok(r)) => r,
         };
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = header_pairs(response.headers());
         let body = Limited::new(response.into_body(), limit);
         let collected = tokio::time::timeout(read, body.collect()).await;
         let body = match collected {
@@ -155,4 +146,17 @@ impl HttpClient {
             body,
         })
     }
+}
+
+/// Headers as (name, value) text pairs, names in lower case.
+pub fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }

@@ -156,15 +156,7 @@ fn host_prefix(
     input: Option<&Shape>,
     params: &Map<String, Value>,
 ) -> Result<String, ExecError> {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let close = rest[open..]
-            .find('}')
-            .map(|c| open + c)
-            .ok_or_else(|| ExecError::Request(format!("bad host prefix `{template}`")))?;
-        let name = &rest[open + 1..close];
+    fill_template(template, "host prefix", |name| {
         let member = input.and_then(|s| s.members.iter().find(|m| m.name == name && m.host_label));
         let value = member
             .and_then(|m| params.get(&m.name))
@@ -177,7 +169,26 @@ fn host_prefix(
                 "`{name}` must be a valid host label (letters, digits and hyphens), not `{value}`"
             )));
         }
-        out.push_str(value);
+        Ok(value.to_owned())
+    })
+}
+
+/// `template` with each `{label}` replaced by `fill(label)`; `what` names
+/// the template in errors.
+fn fill_template(
+    template: &str,
+    what: &str,
+    mut fill: impl FnMut(&str) -> Result<String, ExecError>,
+) -> Result<String, ExecError> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| ExecError::Request(format!("bad {what} `{template}`")))?;
+        out.push_str(&fill(&rest[open + 1..close])?);
         rest = &rest[close + 1..];
     }
     out.push_str(rest);
@@ -805,15 +816,7 @@ impl Writer<'_> {
 
 /// Fills `{Label}` and greedy `{Label+}` in a URI template.
 fn render_uri(template: &str, labels: &[(&str, String)]) -> Result<String, ExecError> {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let close = rest[open..]
-            .find('}')
-            .map(|c| open + c)
-            .ok_or_else(|| ExecError::Request(format!("bad request URI `{template}`")))?;
-        let raw = &rest[open + 1..close];
+    fill_template(template, "request URI", |raw| {
         let (name, greedy) = match raw.strip_suffix('+') {
             Some(n) => (n, true),
             None => (raw, false),
@@ -832,11 +835,8 @@ fn render_uri(template: &str, labels: &[(&str, String)]) -> Result<String, ExecE
                 "`{name}` must not be empty: it is part of the request's path"
             )));
         }
-        out.push_str(&encode(value, greedy));
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
+        Ok(encode(value, greedy))
+    })
 }
 
 /// Percent-encodes all but the unreserved characters (and `/` in greedy

@@ -48,16 +48,7 @@ pub fn sign_request(
         .map_err(|e| ExecError::Request(format!("the request cannot be signed: {e}")))?
         .into();
     let uri = request.uri().to_string();
-    let headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_owned(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let headers = super::http::header_pairs(request.headers());
     let signable = SignableRequest::new(
         request.method().as_str(),
         uri,
