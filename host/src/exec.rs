@@ -34,7 +34,7 @@ pub use http::{HttpClient, HttpError};
 pub use parse::ServiceError;
 
 use crate::command::{FileAccess, GlobalOptions, ParsedCommand};
-use crate::model::{Operation, Service, ShapeType};
+use crate::model::{Operation, Service};
 
 /// Why a command did not produce a result.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -822,17 +822,7 @@ fn write_outfile(
     path: &PathBuf,
     body: &[u8],
 ) -> Result<(), ExecError> {
-    let streams = operation.output.is_some_and(|id| {
-        let shape = &service.shapes[id as usize];
-        shape.payload.as_ref().is_some_and(|p| {
-            shape.members.iter().any(|m| {
-                &m.name == p && {
-                    let s = &service.shapes[m.shape as usize];
-                    s.kind == ShapeType::Blob && (s.streaming || m.streaming)
-                }
-            })
-        })
-    });
+    let streams = service.streams_output(operation);
     if !streams {
         return Ok(());
     }

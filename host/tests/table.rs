@@ -129,17 +129,7 @@ fn every_operation_parses_with_its_required_parameters() {
                 line.push_str(&format!(" --{} {}", extra.name, quote(&value)));
                 expected.insert(extra.name.clone(), json!(value));
             }
-            let outfile = operation.output.is_some_and(|o| {
-                let out = &service.shapes[o as usize];
-                out.payload.as_ref().is_some_and(|p| {
-                    out.members.iter().any(|m| {
-                        &m.name == p && {
-                            let s = &service.shapes[m.shape as usize];
-                            s.kind == ShapeType::Blob && (s.streaming || m.streaming)
-                        }
-                    })
-                })
-            });
+            let outfile = service.streams_output(operation);
             let outfile = outfile
                 || operation
                     .extra_arguments

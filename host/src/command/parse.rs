@@ -360,7 +360,7 @@ impl Parser {
         let paginated = operation.paginator.is_some() && waiter.is_none();
         let args = arguments::table(&service, operation);
         let outfile = waiter.is_none()
-            && (streaming_output(&service, operation)
+            && (service.streams_output(operation)
                 || operation
                     .extra_arguments
                     .iter()
@@ -930,26 +930,6 @@ fn group(
         options.push((name, values));
     }
     (Ok(options), positionals)
-}
-
-/// Whether the operation's output is a streaming blob, which the CLI writes
-/// to a file named by a positional argument.
-fn streaming_output(service: &Service, operation: &Operation) -> bool {
-    let Some(output) = operation
-        .output
-        .and_then(|id| service.shapes.get(id as usize))
-    else {
-        return false;
-    };
-    let Some(payload) = &output.payload else {
-        return false;
-    };
-    output
-        .members
-        .iter()
-        .find(|m| &m.name == payload)
-        .and_then(|m| service.shapes.get(m.shape as usize).map(|s| (m, s)))
-        .is_some_and(|(m, s)| s.kind == ShapeType::Blob && (s.streaming || m.streaming))
 }
 
 fn set_global(

@@ -50,6 +50,25 @@ pub struct Service {
     pub endpoint_rules: Option<String>,
 }
 
+impl Service {
+    /// Whether `operation` answers with a streaming blob payload, which the
+    /// CLI writes to an output file named on the command line.
+    pub fn streams_output(&self, operation: &Operation) -> bool {
+        let Some(output) = operation.output.and_then(|id| self.shapes.get(id as usize)) else {
+            return false;
+        };
+        let Some(payload) = &output.payload else {
+            return false;
+        };
+        output
+            .members
+            .iter()
+            .find(|m| &m.name == payload)
+            .and_then(|m| self.shapes.get(m.shape as usize).map(|s| (m, s)))
+            .is_some_and(|(m, s)| s.kind == ShapeType::Blob && (s.streaming || m.streaming))
+    }
+}
+
 /// A wire protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Protocol {
