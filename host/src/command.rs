@@ -2,7 +2,7 @@
 //! against the command table as the AWS CLI does, and the local files a
 //! command touches.
 
-mod arguments;
+pub mod arguments;
 mod check;
 mod cli_options;
 mod files;

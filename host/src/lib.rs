@@ -14,3 +14,4 @@ pub mod logging;
 pub mod model;
 pub mod policy;
 pub mod server;
+pub mod suggest;

@@ -51,6 +51,43 @@ enum Command {
     /// Work with the AWS service models.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Ask and evaluate `suggest_aws_commands`.
+    #[command(subcommand)]
+    Suggest(SuggestCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SuggestCommand {
+    /// The commands most likely to do what a request in plain words asks.
+    Query {
+        /// The request, such as "list my EC2 instances".
+        query: String,
+        /// How many commands.
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+        /// Print the whole answer as JSON, parameters included.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, env = "AWS_API_MCP_MODELS_DIR")]
+        models_dir: Option<PathBuf>,
+    },
+    /// Top-1 and top-5 accuracy on an evaluation set (tab-separated
+    /// `request, expected, also`; see suggest-index/eval/README.md).
+    Eval {
+        /// The evaluation set.
+        #[arg(default_value = "suggest-index/eval/requests.tsv")]
+        requests: PathBuf,
+        /// Print each request of the tuning half whose command is not in the
+        /// top five.
+        #[arg(long)]
+        misses: bool,
+        /// Change a weight of the lexical retriever (`command=3.5`), for
+        /// tuning; repeatable.
+        #[arg(long = "weight")]
+        weights: Vec<String>,
+        #[arg(long, env = "AWS_API_MCP_MODELS_DIR")]
+        models_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -252,6 +289,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Call { command, yes } => call(&command, yes),
         Command::Policy(command) => policy_command(command),
         Command::Models(command) => models_command(command),
+        Command::Suggest(command) => suggest_command(command),
     }
 }
 
@@ -451,6 +489,76 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
                     &index.iam_source
                 }
             )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
+    use aws_api_mcp::suggest::{self, Suggester};
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match command {
+        SuggestCommand::Query {
+            query,
+            top,
+            json,
+            models_dir,
+        } => {
+            let suggester = Suggester::build(&CommandParser::load(models_dir.as_deref())?)?;
+            let found = suggester.suggest(&query, top);
+            if json {
+                serde_json::to_writer_pretty(&mut out, &found)?;
+                writeln!(out)?;
+            } else {
+                for s in found {
+                    writeln!(out, "{:.2}  {}  {}", s.confidence, s.command, s.description)?;
+                }
+            }
+        }
+        SuggestCommand::Eval {
+            requests,
+            misses,
+            weights,
+            models_dir,
+        } => {
+            let mut w = suggest_index::lexical::Weights::default();
+            for assignment in &weights {
+                w.set(assignment).map_err(anyhow::Error::msg)?;
+            }
+            let text = std::fs::read_to_string(&requests)
+                .with_context(|| format!("cannot read {}", requests.display()))?;
+            let set = suggest_index::eval::parse(&text)
+                .with_context(|| format!("{} is not an evaluation set", requests.display()))?;
+            let suggester =
+                Suggester::with_weights(&CommandParser::load(models_dir.as_deref())?, w)?;
+            let report = suggest::evaluate(&suggester, &set);
+            if misses {
+                for miss in &report.misses {
+                    writeln!(out, "miss: {miss}")?;
+                }
+            }
+            writeln!(
+                out,
+                "{} requests, {} documents (built in {:.0?})",
+                set.len(),
+                suggester.documents().len(),
+                suggester.build_time
+            )?;
+            writeln!(out, "retriever  requests        top-1   top-5   MRR@10")?;
+            for (name, s) in [
+                ("all", report.lexical),
+                ("tuning half", report.tuning),
+                ("held-out half", report.held_out),
+            ] {
+                writeln!(
+                    out,
+                    "lexical    {name:<14}  {:5.1}%  {:5.1}%  {:.3}",
+                    s.top1_pct(),
+                    s.top5_pct(),
+                    s.mrr()
+                )?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

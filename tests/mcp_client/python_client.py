@@ -201,6 +201,26 @@ async def check_policies(server: Server) -> None:
         want = [(c, s) for c, s, _ in cases]
         check("batch keeps order and verdicts", got == want and not result.is_error, got)
         await check_validate(client)
+        await check_suggest(client)
+
+
+async def check_suggest(client: Client) -> None:
+    tools = {t.name: t for t in (await client.list_tools()).tools}
+    tool = tools.get("suggest_aws_commands")
+    if not check("suggest_aws_commands available, read-only", tool is not None
+                 and tool.annotations is not None and tool.annotations.readOnlyHint is True,
+                 sorted(tools)):
+        return
+    result = await client.call_tool("suggest_aws_commands", {"query": "who am i"})
+    suggestions = (result.structured_content or {}).get("suggestions") or []
+    commands = [s.get("command") for s in suggestions]
+    check(
+        "suggest_aws_commands: 'who am i' -> sts get-caller-identity first",
+        not result.is_error and commands[:1] == ["aws sts get-caller-identity"] and len(commands) == 5,
+        commands,
+    )
+    result = await client.call_tool("suggest_aws_commands", {"query": ""})
+    check("suggest_aws_commands: an empty query is a tool error", result.is_error, result)
 
 
 async def check_validate(client: Client) -> None:

@@ -108,6 +108,11 @@ impl Parser {
         &self.models
     }
 
+    /// The commands the CLI implements itself.
+    pub fn cli_commands(&self) -> &[CliCommand] {
+        &self.commands
+    }
+
     /// `aws <cli_service> <cli_operation>` with no parameters, as policies
     /// would see it (with the model's facts), without checking required
     /// parameters: what `policy classify` asks about every operation.

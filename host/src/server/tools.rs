@@ -1,6 +1,6 @@
 //! The tools, their schemas and their results.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -23,6 +23,7 @@ use crate::config::ServerConfig;
 use crate::exec::{ExecError, ExecSettings, Executor, Outcome, Progress, ProgressSink};
 use crate::harness::judge;
 use crate::policy::{PolicySet, RequestContext as PolicyContext};
+use crate::suggest::Suggester;
 
 /// Most commands in one `call_aws`.
 const MAX_COMMANDS: usize = 20;
@@ -34,6 +35,14 @@ const CALL_AWS: &str = "Runs AWS CLI commands (AWS CLI v1 syntax) in the user's 
 
 /// What the model reads about `validate_aws_command`.
 const VALIDATE_AWS_COMMAND: &str = "Explains one AWS CLI command without running it: the API operation and the parameters it becomes (as the AWS API receives them), the IAM action it needs, the region, the local files it would read or write, whether it reads or changes the account, and how each of the server's policies judges it. Use it to check a command before `call_aws`, or to understand why one was refused.";
+
+/// What the model reads about `suggest_aws_commands`.
+const SUGGEST_AWS_COMMANDS: &str = "Suggests the AWS CLI commands most likely to do what a request in plain words asks (\"list my EC2 instances\", \"make a bucket private\", \"who am I\"), including services newer than your training data: the five best, each with its description, every parameter (type, whether required, what it is) and a confidence from 0 to 1 (how much of the request the command covers). Use it when unsure which service or operation fits, then build the command and run it with `call_aws`. Searching needs no AWS access and nothing is run.";
+
+/// Longest request `suggest_aws_commands` accepts, in characters.
+const MAX_QUERY_CHARS: usize = 2_000;
+/// How many suggestions it returns.
+const SUGGESTIONS: usize = 5;
 
 /// How long the user has to answer a consent question.
 const CONSENT_TIMEOUT: Duration = Duration::from_secs(600);
@@ -53,6 +62,9 @@ pub struct State {
     parser: Parser,
     policies: PolicySet,
     executor: Executor,
+    /// Built once, in the background from start-up (about a second), from
+    /// the same command table the parser uses.
+    suggester: OnceLock<Result<Suggester, String>>,
 }
 
 impl State {
@@ -72,7 +84,28 @@ impl State {
             parser,
             policies,
             executor,
+            suggester: OnceLock::new(),
         }
+    }
+
+    /// The suggestion engine, built on first use (callers block while
+    /// another thread builds it).
+    pub fn suggester(&self) -> Result<&Suggester, &str> {
+        self.suggester
+            .get_or_init(|| {
+                let built = Suggester::build(&self.parser).map_err(|e| e.to_string());
+                match &built {
+                    Ok(s) => tracing::info!(
+                        documents = s.documents().len(),
+                        took = ?s.build_time,
+                        "suggestion index built"
+                    ),
+                    Err(e) => tracing::error!(error = %e, "suggestions are unavailable"),
+                }
+                built
+            })
+            .as_ref()
+            .map_err(String::as_str)
     }
 }
 
@@ -106,6 +139,16 @@ pub struct CallAwsParams {
 pub struct ValidateParams {
     /// One complete AWS CLI command starting with `aws`.
     pub cli_command: String,
+}
+
+/// The arguments of `suggest_aws_commands`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct SuggestParams {
+    /// What the user wants to do, in plain words.
+    #[schemars(
+        description = "What the user wants to do, in plain words, such as `list my EC2 instances in us-west-2` or `make my bucket private`; at most 2,000 characters."
+    )]
+    pub query: String,
 }
 
 /// The MCP server.
@@ -282,6 +325,59 @@ impl AwsApiServer {
         result.structured_content = Some(body);
         Ok(result)
     }
+
+    /// Finds commands for a request in plain words; see
+    /// `SUGGEST_AWS_COMMANDS`.
+    #[tool(
+        name = "suggest_aws_commands",
+        description = SUGGEST_AWS_COMMANDS,
+        annotations(
+            title = "Suggest AWS CLI commands for a request in plain words",
+            read_only_hint = true,
+            destructive_hint = false,
+            open_world_hint = false
+        )
+    )]
+    async fn suggest_aws_commands(
+        &self,
+        Parameters(params): Parameters<SuggestParams>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let query = params.query.trim().to_owned();
+        if query.is_empty() {
+            return Ok(error_result(
+                "the query is empty: describe in plain words what you want to do, such as `list my EC2 instances`",
+            ));
+        }
+        let chars = query.chars().count();
+        if chars > MAX_QUERY_CHARS {
+            return Ok(error_result(&format!(
+                "a query of {chars} characters is longer than the {MAX_QUERY_CHARS} accepted: say in a sentence what you want to do"
+            )));
+        }
+        let state = Arc::clone(&self.state);
+        let answer = tokio::task::spawn_blocking(move || suggest(&state, &query))
+            .await
+            .map_err(|e| ErrorData::internal_error(format!("suggesting failed: {e}"), None))?;
+        let body = match answer {
+            Ok(body) => body,
+            Err(e) => return Ok(error_result(&format!("suggestions are unavailable: {e}"))),
+        };
+        let text = serde_json::to_string_pretty(&body).unwrap_or_default();
+        let mut result = CallToolResult::success(vec![Content::text(text)]);
+        result.structured_content = Some(body);
+        Ok(result)
+    }
+}
+
+/// The answer of `suggest_aws_commands` for `query`.
+fn suggest(state: &State, query: &str) -> Result<Value, String> {
+    let suggester = state.suggester()?;
+    let found = suggester.suggest(query, SUGGESTIONS);
+    Ok(json!({
+        "query": query,
+        "retriever": "lexical",
+        "suggestions": found,
+    }))
 }
 
 /// Asks the user whether to run the command of `result`, and records the
@@ -589,7 +685,7 @@ impl ServerHandler for AwsApiServer {
         let mut info = Info::new(ServerCapabilities::builder().enable_tools().build());
         info.server_info = Implementation::new("aws-api-mcp", env!("CARGO_PKG_VERSION"));
         info.instructions = Some(
-            "Use `call_aws` to run AWS CLI commands and `validate_aws_command` to check one without running it. Commands use AWS CLI v1 syntax and start with `aws`; the server's region and credentials apply unless a command sets `--region`. A refused command comes back with the policy's reason: change the command as the reason says rather than retrying it."
+            "Use `call_aws` to run AWS CLI commands, `validate_aws_command` to check one without running it, and `suggest_aws_commands` to find the command for a request in plain words. Commands use AWS CLI v1 syntax and start with `aws`; the server's region and credentials apply unless a command sets `--region`. A refused command comes back with the policy's reason: change the command as the reason says rather than retrying it."
                 .to_owned(),
         );
         info

@@ -489,6 +489,71 @@ fn validate_aws_command_explains_without_running() {
     );
 }
 
+#[test]
+fn suggest_aws_commands_finds_commands_from_plain_words() {
+    let mut session = Session::start(&[]);
+    let suggest = |session: &mut Session, id, query: &str| {
+        session.request(
+            id,
+            "tools/call",
+            json!({"name": "suggest_aws_commands", "arguments": {"query": query}}),
+        )["result"]
+            .clone()
+    };
+    let result = suggest(&mut session, 2, "list my EC2 instances in us-west-2");
+    assert_eq!(result["isError"], false, "{result}");
+    let body = &result["structuredContent"];
+    let suggestions = body["suggestions"].as_array().unwrap();
+    assert_eq!(suggestions.len(), 5, "{body}");
+    let commands: Vec<&str> = suggestions
+        .iter()
+        .map(|s| s["command"].as_str().unwrap())
+        .collect();
+    assert!(
+        commands.contains(&"aws ec2 describe-instances"),
+        "{commands:?}"
+    );
+    let describe = suggestions
+        .iter()
+        .find(|s| s["command"] == "aws ec2 describe-instances")
+        .unwrap();
+    assert!(
+        describe["description"]
+            .as_str()
+            .unwrap()
+            .contains("instances")
+    );
+    let confidence = describe["confidence"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&confidence), "{confidence}");
+    let ids = describe["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "--instance-ids")
+        .unwrap();
+    assert_eq!(ids["type"], "list");
+    assert_eq!(ids["required"], false);
+
+    // The CLI's own commands are suggested too, with their options.
+    let result = suggest(&mut session, 3, "copy a local file to an s3 bucket");
+    let first = &result["structuredContent"]["suggestions"][0];
+    assert_eq!(first["command"], "aws s3 cp", "{result}");
+    assert!(
+        first["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "--recursive")
+    );
+
+    for (id, query) in [(4, "   ".to_owned()), (5, "x".repeat(2_001))] {
+        let result = suggest(&mut session, id, &query);
+        assert_eq!(result["isError"], true, "{result}");
+        let text = result["content"][0]["text"].as_str().unwrap();
+        assert!(text.contains("query"), "{text}");
+    }
+}
+
 /// The tools as clients see them. A change here changes what every model is
 /// told: review the diff, then regenerate with `UPDATE_SNAPSHOTS=1`.
 #[test]

@@ -1,0 +1,382 @@
+//! `suggest_aws_commands`: the documents of every CLI command, from the
+//! command table this host parses with, ranked by the `suggest-index`
+//! retrievers.
+//!
+//! The documents are built from the models at hand (built-in or
+//! `AWS_API_MCP_MODELS_DIR`), so a service added by newer models is
+//! suggested as soon as it can be parsed, with no index to rebuild for the
+//! default lexical retriever.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use suggest_index::cli_docs::CliDocs;
+use suggest_index::eval::{self, Request, Scores};
+use suggest_index::lexical::{Lexical, Weights};
+use suggest_index::{Document, Parameter};
+
+use crate::command::{Parser, arguments};
+use crate::model::{CliCommand, ModelError, Operation, Service, ShapeType, first_sentence};
+
+/// At most this many characters of a description.
+const DESCRIPTION_CHARS: usize = 600;
+
+/// Why suggestions are not available.
+#[derive(Debug, thiserror::Error)]
+pub enum SuggestError {
+    #[error(transparent)]
+    Models(#[from] ModelError),
+    #[error("the built-in AWS CLI documentation does not parse: {0}")]
+    CliDocs(#[from] serde_json::Error),
+}
+
+/// One suggestion, as `suggest_aws_commands` returns it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    pub command: String,
+    pub description: String,
+    pub service_name: String,
+    /// How much of the request the command covers, 0 to 1.
+    pub confidence: f32,
+    pub parameters: Vec<Parameter>,
+}
+
+/// The suggestion engine: documents and their lexical index.
+#[derive(Debug)]
+pub struct Suggester {
+    docs: Vec<Document>,
+    lexical: Lexical,
+    /// How long building took.
+    pub build_time: Duration,
+}
+
+impl Suggester {
+    /// Builds the documents from `parser`'s command table and indexes them.
+    pub fn build(parser: &Parser) -> Result<Self, SuggestError> {
+        Self::with_weights(parser, Weights::default())
+    }
+
+    /// [`Suggester::build`] with other lexical weights, for tuning.
+    pub fn with_weights(parser: &Parser, weights: Weights) -> Result<Self, SuggestError> {
+        let start = Instant::now();
+        let docs = documents(parser)?;
+        let lexical = Lexical::with_weights(&docs, weights);
+        Ok(Self {
+            docs,
+            lexical,
+            build_time: start.elapsed(),
+        })
+    }
+
+    /// The documents, in index order.
+    pub fn documents(&self) -> &[Document] {
+        &self.docs
+    }
+
+    /// The `k` most likely commands for `query`, best first.
+    pub fn suggest(&self, query: &str, k: usize) -> Vec<Suggestion> {
+        self.lexical
+            .search(query, k)
+            .into_iter()
+            .map(|hit| {
+                let doc = &self.docs[hit.doc];
+                Suggestion {
+                    command: doc.command.clone(),
+                    description: doc.description.clone(),
+                    service_name: doc.service_name.clone(),
+                    confidence: (hit.confidence * 100.0).round() / 100.0,
+                    parameters: doc.parameters.clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// What an evaluation found.
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    /// Every request.
+    pub lexical: Scores,
+    /// The odd-numbered requests: the half whose misses were read while
+    /// tuning the retriever.
+    pub tuning: Scores,
+    /// The even-numbered requests: never looked at, so their figure is the
+    /// honest one.
+    pub held_out: Scores,
+    /// Tuning-half requests whose command was not in the top five, with
+    /// what came first.
+    pub misses: Vec<String>,
+}
+
+/// Runs every request of an evaluation set through the suggester.
+pub fn evaluate(suggester: &Suggester, set: &[Request]) -> Evaluation {
+    let mut report = Evaluation::default();
+    for (i, request) in set.iter().enumerate() {
+        let found = suggester.suggest(&request.request, 10);
+        let ranked: Vec<&str> = found.iter().map(|s| s.command.as_str()).collect();
+        let rank = eval::rank_of(request, &ranked);
+        report.lexical.add(rank);
+        let tuning = i % 2 == 0;
+        if tuning {
+            report.tuning.add(rank);
+        } else {
+            report.held_out.add(rank);
+        }
+        if tuning && rank.is_none_or(|r| r >= 5) {
+            report.misses.push(format!(
+                "{:?} wants {} (rank {}), got {}",
+                request.request,
+                request.accepted[0],
+                rank.map_or("-".to_owned(), |r| (r + 1).to_string()),
+                ranked
+                    .iter()
+                    .take(3)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ));
+        }
+    }
+    report
+}
+
+/// One document per command the CLI offers: every API operation it shows,
+/// every waiter, and every command the CLI implements itself.
+pub fn documents(parser: &Parser) -> Result<Vec<Document>, SuggestError> {
+    let cli = CliDocs::embedded()?;
+    let mut docs = Vec::new();
+    let mut full_names = std::collections::HashMap::new();
+    for entry in &parser.models().index().services {
+        full_names.insert(entry.cli_name.clone(), entry.full_name.clone());
+        let Some(service) = parser.models().service(&entry.cli_name) else {
+            continue;
+        };
+        let service = service?;
+        for operation in service.operations.iter().filter(|o| !o.hidden) {
+            docs.push(operation_document(&service, operation, &cli));
+        }
+        for waiter in &service.waiters {
+            let key = format!("{} wait {}", service.cli_name, waiter.cli_name);
+            let polled = service
+                .operations
+                .iter()
+                .find(|o| o.name == waiter.operation);
+            let description = cli
+                .commands
+                .get(&key)
+                .map(|d| d.description.clone())
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| format!("Wait until {}.", waiter.cli_name.replace('-', " ")));
+            docs.push(Document {
+                command: format!("aws {key}"),
+                service: service.cli_name.clone(),
+                service_name: service.full_name.clone(),
+                description,
+                parameters: polled
+                    .map(|op| parameters(&service, op))
+                    .unwrap_or_default(),
+                examples: cli.examples.get(&key).cloned().unwrap_or_default(),
+                deprecated: false,
+            });
+        }
+    }
+    for command in parser.cli_commands() {
+        let service_name = full_names
+            .get(&command.service)
+            .cloned()
+            .unwrap_or_else(|| format!("AWS CLI {}", command.service));
+        push_cli_command(&mut docs, &cli, command, &[], &service_name);
+    }
+    Ok(docs)
+}
+
+/// The document of `aws <service> <operation>`.
+fn operation_document(service: &Service, operation: &Operation, cli: &CliDocs) -> Document {
+    let key = format!("{} {}", service.cli_name, operation.cli_name);
+    Document {
+        command: format!("aws {key}"),
+        service: service.cli_name.clone(),
+        service_name: service.full_name.clone(),
+        description: clip(&operation.documentation),
+        parameters: parameters(service, operation),
+        examples: cli.examples.get(&key).cloned().unwrap_or_default(),
+        deprecated: operation.deprecated,
+    }
+}
+
+/// The options of an API operation, as the CLI shows them.
+fn parameters(service: &Service, operation: &Operation) -> Vec<Parameter> {
+    let mut out: Vec<Parameter> = arguments::table(service, operation)
+        .into_iter()
+        .filter(|a| !a.negative)
+        .map(|a| Parameter {
+            name: format!("--{}", a.cli_name),
+            kind: type_name(service, a.member.shape).to_owned(),
+            required: a.required,
+            description: first_sentence(&a.member.documentation),
+        })
+        .collect();
+    for extra in &operation.extra_arguments {
+        out.push(Parameter {
+            name: if extra.positional {
+                extra.name.clone()
+            } else {
+                format!("--{}", extra.name)
+            },
+            kind: if extra.nargs.as_deref() == Some("0") {
+                "boolean"
+            } else {
+                "string"
+            }
+            .to_owned(),
+            required: extra.required,
+            description: String::new(),
+        });
+    }
+    out
+}
+
+fn type_name(service: &Service, shape: u32) -> &'static str {
+    match service.shapes.get(shape as usize).map(|s| s.kind) {
+        Some(ShapeType::Integer | ShapeType::Long | ShapeType::BigInteger) => "integer",
+        Some(ShapeType::Float | ShapeType::Double | ShapeType::BigDecimal) => "double",
+        Some(ShapeType::Boolean) => "boolean",
+        Some(ShapeType::Timestamp) => "timestamp",
+        Some(ShapeType::Blob) => "blob",
+        Some(ShapeType::Structure) => "structure",
+        Some(ShapeType::List) => "list",
+        Some(ShapeType::Map) => "map",
+        Some(ShapeType::String) | None => "string",
+    }
+}
+
+/// Adds a CLI command and its subcommands (`configure set`). `wait` is
+/// skipped: its waiters come from the models.
+fn push_cli_command(
+    docs: &mut Vec<Document>,
+    cli: &CliDocs,
+    command: &CliCommand,
+    parents: &[&str],
+    service_name: &str,
+) {
+    if command.name == "wait" && parents.is_empty() {
+        return;
+    }
+    let mut path: Vec<&str> = vec![command.service.as_str()];
+    path.extend_from_slice(parents);
+    if !command.name.is_empty() {
+        path.push(&command.name);
+    }
+    let key = path.join(" ");
+    let doc = cli.commands.get(&key);
+    let help = |name: &str| {
+        doc.and_then(|d| d.args.get(name))
+            .cloned()
+            .unwrap_or_default()
+    };
+    // A group with subcommands is only worth suggesting through them.
+    if command.subcommands.is_empty() || !command.args.is_empty() {
+        docs.push(Document {
+            command: format!("aws {key}"),
+            service: command.service.clone(),
+            service_name: service_name.to_owned(),
+            description: doc.map(|d| clip(&d.description)).unwrap_or_default(),
+            parameters: command
+                .args
+                .iter()
+                .map(|a| Parameter {
+                    name: if a.positional {
+                        a.name.clone()
+                    } else {
+                        format!("--{}", a.name)
+                    },
+                    kind: if a.nargs.as_deref() == Some("0") {
+                        "boolean"
+                    } else {
+                        "string"
+                    }
+                    .to_owned(),
+                    required: a.required || a.positional && a.nargs.is_none(),
+                    description: help(&a.name),
+                })
+                .collect(),
+            examples: cli.examples.get(&key).cloned().unwrap_or_default(),
+            deprecated: false,
+        });
+    }
+    let mut sub_parents: Vec<&str> = parents.to_vec();
+    if !command.name.is_empty() {
+        sub_parents.push(&command.name);
+    }
+    for sub in &command.subcommands {
+        let sub = CliCommand {
+            service: command.service.clone(),
+            ..sub.clone()
+        };
+        push_cli_command(docs, cli, &sub, &sub_parents, service_name);
+    }
+}
+
+/// A description cut at a sentence end near [`DESCRIPTION_CHARS`].
+fn clip(text: &str) -> String {
+    if text.len() <= DESCRIPTION_CHARS {
+        return text.to_owned();
+    }
+    let mut cut = DESCRIPTION_CHARS;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    match text[..cut].rfind(". ") {
+        Some(end) if end > DESCRIPTION_CHARS / 3 => text[..=end].to_owned(),
+        _ => format!("{}...", text[..cut].trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suggester() -> Suggester {
+        Suggester::build(&Parser::load(None).expect("built-in models")).expect("suggester")
+    }
+
+    #[test]
+    fn every_kind_of_command_has_a_document() {
+        let s = suggester();
+        let find = |c: &str| s.documents().iter().find(|d| d.command == c);
+        let run = find("aws ec2 run-instances").expect("API operation");
+        assert!(run.parameters.iter().any(|p| p.name == "--image-id"));
+        assert!(run.parameters.iter().any(|p| p.name == "--count"));
+        assert!(!run.examples.is_empty());
+        let wait = find("aws ec2 wait instance-running").expect("waiter");
+        assert!(wait.description.starts_with("Wait until"));
+        let cp = find("aws s3 cp").expect("CLI command");
+        assert!(cp.description.starts_with("Copies"), "{}", cp.description);
+        assert!(
+            cp.parameters
+                .iter()
+                .any(|p| p.name == "--recursive" && p.kind == "boolean")
+        );
+        assert!(find("aws configure set").is_some());
+        assert!(s.documents().len() > 15_000, "{}", s.documents().len());
+        let mut names: Vec<&str> = s.documents().iter().map(|d| d.command.as_str()).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len(), "a command is indexed twice");
+    }
+
+    #[test]
+    fn common_requests_rank_the_right_command_first() {
+        let s = suggester();
+        for (query, expected) in [
+            ("describe ec2 instances", "aws ec2 describe-instances"),
+            ("copy a file to an s3 bucket", "aws s3 cp"),
+            ("create a dynamodb table", "aws dynamodb create-table"),
+        ] {
+            let got = s.suggest(query, 5);
+            assert_eq!(got[0].command, expected, "{query}: {got:#?}");
+            assert!(got[0].confidence > 0.5);
+        }
+    }
+}
