@@ -15,6 +15,7 @@ use aws_api_mcp::exec::{ExecError, ExecSettings, Executor};
 use aws_api_mcp::harness::{self, Format};
 use aws_api_mcp::model;
 use aws_api_mcp::policy::{self, CompiledCache, LoadOptions, PolicySet, RequestContext};
+use aws_api_mcp::suggest::Retriever;
 
 /// Policy-gated AWS access for AI assistants.
 ///
@@ -65,14 +66,19 @@ enum SuggestCommand {
         /// How many commands.
         #[arg(long, default_value_t = 5)]
         top: usize,
+        /// Which ranking (default: hybrid with an embedding model, else
+        /// lexical).
+        #[arg(long, value_enum)]
+        retriever: Option<Retriever>,
         /// Print the whole answer as JSON, parameters included.
         #[arg(long)]
         json: bool,
-        #[arg(long, env = "AWS_API_MCP_MODELS_DIR")]
-        models_dir: Option<PathBuf>,
+        #[command(flatten)]
+        setup: SuggestSetup,
     },
     /// Top-1 and top-5 accuracy on an evaluation set (tab-separated
-    /// `request, expected, also`; see suggest-index/eval/README.md).
+    /// `request, expected, also`; see suggest-index/eval/README.md), for
+    /// each retriever available.
     Eval {
         /// The evaluation set.
         #[arg(default_value = "suggest-index/eval/requests.tsv")]
@@ -85,9 +91,25 @@ enum SuggestCommand {
         /// tuning; repeatable.
         #[arg(long = "weight")]
         weights: Vec<String>,
-        #[arg(long, env = "AWS_API_MCP_MODELS_DIR")]
-        models_dir: Option<PathBuf>,
+        #[command(flatten)]
+        setup: SuggestSetup,
     },
+    /// Embed every command with the embedding model and write the vector
+    /// index into the model's folder, where the server finds it.
+    BuildIndex {
+        #[command(flatten)]
+        setup: SuggestSetup,
+    },
+}
+
+#[derive(Debug, Args)]
+struct SuggestSetup {
+    #[arg(long, env = "AWS_API_MCP_MODELS_DIR")]
+    models_dir: Option<PathBuf>,
+    /// The embedding model's folder (model.json, model.onnx,
+    /// tokenizer.json); without it only the lexical retriever runs.
+    #[arg(long, env = "AWS_API_MCP_EMBEDDING_MODEL_DIR")]
+    model_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -496,17 +518,28 @@ fn models_command(command: ModelsCommand) -> Result<ExitCode> {
 
 fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
     use aws_api_mcp::suggest::{self, Suggester};
+    use suggest_index::lexical::Weights;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let open = |setup: &SuggestSetup, weights: Weights| -> Result<Suggester> {
+        let parser = CommandParser::load(setup.models_dir.as_deref())?;
+        let mut suggester = Suggester::with_weights(&parser, weights)?;
+        if let Some(dir) = &setup.model_dir {
+            suggester.load_dense(dir)?;
+        }
+        Ok(suggester)
+    };
     match command {
         SuggestCommand::Query {
             query,
             top,
+            retriever,
             json,
-            models_dir,
+            setup,
         } => {
-            let suggester = Suggester::build(&CommandParser::load(models_dir.as_deref())?)?;
-            let found = suggester.suggest(&query, top);
+            let suggester = open(&setup, Weights::default())?;
+            let retriever = retriever.unwrap_or(suggester.default_retriever());
+            let found = suggester.suggest_with(&query, top, retriever)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &found)?;
                 writeln!(out)?;
@@ -520,9 +553,9 @@ fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
             requests,
             misses,
             weights,
-            models_dir,
+            setup,
         } => {
-            let mut w = suggest_index::lexical::Weights::default();
+            let mut w = Weights::default();
             for assignment in &weights {
                 w.set(assignment).map_err(anyhow::Error::msg)?;
             }
@@ -530,35 +563,72 @@ fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
                 .with_context(|| format!("cannot read {}", requests.display()))?;
             let set = suggest_index::eval::parse(&text)
                 .with_context(|| format!("{} is not an evaluation set", requests.display()))?;
-            let suggester =
-                Suggester::with_weights(&CommandParser::load(models_dir.as_deref())?, w)?;
-            let report = suggest::evaluate(&suggester, &set);
-            if misses {
-                for miss in &report.misses {
-                    writeln!(out, "miss: {miss}")?;
-                }
+            let suggester = open(&setup, w)?;
+            let mut retrievers = vec![suggest::Retriever::Lexical];
+            if setup.model_dir.is_some() {
+                retrievers.extend([suggest::Retriever::Dense, suggest::Retriever::Hybrid]);
             }
             writeln!(
                 out,
-                "{} requests, {} documents (built in {:.0?})",
+                "{} requests, {} documents (lexical index built in {:.0?})",
                 set.len(),
                 suggester.documents().len(),
                 suggester.build_time
             )?;
             writeln!(out, "retriever  requests        top-1   top-5   MRR@10")?;
-            for (name, s) in [
-                ("all", report.lexical),
-                ("tuning half", report.tuning),
-                ("held-out half", report.held_out),
-            ] {
-                writeln!(
-                    out,
-                    "lexical    {name:<14}  {:5.1}%  {:5.1}%  {:.3}",
-                    s.top1_pct(),
-                    s.top5_pct(),
-                    s.mrr()
-                )?;
+            for retriever in retrievers {
+                let start = std::time::Instant::now();
+                let report = suggest::evaluate(&suggester, &set, retriever)?;
+                let took = start.elapsed() / set.len().max(1) as u32;
+                if misses {
+                    for miss in &report.misses {
+                        writeln!(out, "miss ({retriever:?}): {miss}")?;
+                    }
+                }
+                let name = format!("{retriever:?}").to_lowercase();
+                for (half, s) in [
+                    ("all", report.all),
+                    ("tuning half", report.tuning),
+                    ("held-out half", report.held_out),
+                ] {
+                    writeln!(
+                        out,
+                        "{name:<9}  {half:<14}  {:5.1}%  {:5.1}%  {:.3}",
+                        s.top1_pct(),
+                        s.top5_pct(),
+                        s.mrr()
+                    )?;
+                }
+                writeln!(out, "{name:<9}  {took:.2?} a request")?;
             }
+        }
+        SuggestCommand::BuildIndex { setup } => {
+            let Some(dir) = setup.model_dir.clone() else {
+                anyhow::bail!(
+                    "no embedding model: set AWS_API_MCP_EMBEDDING_MODEL_DIR or pass --model-dir (a folder with model.json, model.onnx and tokenizer.json)"
+                );
+            };
+            let parser = CommandParser::load(setup.models_dir.as_deref())?;
+            let mut suggester = Suggester::build(&parser)?;
+            let total = suggester.documents().len();
+            let start = std::time::Instant::now();
+            let mut last = 0;
+            suggester.build_dense(&dir, |done| {
+                if done - last >= 2_000 || done == total {
+                    last = done;
+                    let _ = writeln!(std::io::stderr(), "embedded {done}/{total}");
+                }
+            })?;
+            let size = std::fs::metadata(dir.join(suggest_index::dense::INDEX_FILE))
+                .map(|m| m.len())
+                .unwrap_or(0);
+            writeln!(
+                out,
+                "wrote {}: {total} commands in {:.1?}, {:.1} MiB",
+                dir.display(),
+                start.elapsed(),
+                size as f64 / (1 << 20) as f64
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -9,8 +9,11 @@ use std::collections::HashMap;
 use crate::Hit;
 use crate::lexical::top_k;
 
-/// The usual RRF constant: ranks beyond the first few matter little.
-pub const K: f32 = 60.0;
+/// RRF's rank offset. The literature's 60 flattens the lists for deep
+/// result pages; only the first five matter here, and 3 keeps each
+/// retriever's first answers ahead (chosen on the evaluation's tuning
+/// half: top-1 57.8% at 60, 62.2% at 3).
+pub const K: f32 = 3.0;
 
 /// Fuses ranked lists (each best first, with a weight) into the `k` best.
 /// A hit's confidence is the highest any list gave it.

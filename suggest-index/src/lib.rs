@@ -10,6 +10,8 @@
 //! and is built from the documents in well under a second.
 
 pub mod cli_docs;
+#[cfg(feature = "dense")]
+pub mod dense;
 pub mod eval;
 pub mod fusion;
 pub mod lexical;

@@ -93,13 +93,30 @@ impl State {
     pub fn suggester(&self) -> Result<&Suggester, &str> {
         self.suggester
             .get_or_init(|| {
-                let built = Suggester::build(&self.parser).map_err(|e| e.to_string());
-                match &built {
-                    Ok(s) => tracing::info!(
-                        documents = s.documents().len(),
-                        took = ?s.build_time,
-                        "suggestion index built"
-                    ),
+                let mut built = Suggester::build(&self.parser).map_err(|e| e.to_string());
+                match &mut built {
+                    Ok(s) => {
+                        tracing::info!(
+                            documents = s.documents().len(),
+                            took = ?s.build_time,
+                            "suggestion index built"
+                        );
+                        // The embedding model is optional: without it, or
+                        // when it does not load, BM25 answers alone.
+                        if let Some(dir) = crate::suggest::model_dir() {
+                            match s.load_dense(&dir) {
+                                Ok(()) => tracing::info!(
+                                    model_dir = %dir.display(),
+                                    "suggestions use the embedding model too (hybrid)"
+                                ),
+                                Err(e) => tracing::warn!(
+                                    model_dir = %dir.display(),
+                                    error = %e,
+                                    "the embedding model is not used; suggestions are lexical"
+                                ),
+                            }
+                        }
+                    }
                     Err(e) => tracing::error!(error = %e, "suggestions are unavailable"),
                 }
                 built
@@ -372,10 +389,10 @@ impl AwsApiServer {
 /// The answer of `suggest_aws_commands` for `query`.
 fn suggest(state: &State, query: &str) -> Result<Value, String> {
     let suggester = state.suggester()?;
-    let found = suggester.suggest(query, SUGGESTIONS);
+    let (retriever, found) = suggester.suggest(query, SUGGESTIONS);
     Ok(json!({
         "query": query,
-        "retriever": "lexical",
+        "retriever": retriever,
         "suggestions": found,
     }))
 }

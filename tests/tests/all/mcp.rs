@@ -503,6 +503,7 @@ fn suggest_aws_commands_finds_commands_from_plain_words() {
     let result = suggest(&mut session, 2, "list my EC2 instances in us-west-2");
     assert_eq!(result["isError"], false, "{result}");
     let body = &result["structuredContent"];
+    assert_eq!(body["retriever"], "lexical", "{body}");
     let suggestions = body["suggestions"].as_array().unwrap();
     assert_eq!(suggestions.len(), 5, "{body}");
     let commands: Vec<&str> = suggestions
@@ -552,6 +553,38 @@ fn suggest_aws_commands_finds_commands_from_plain_words() {
         let text = result["content"][0]["text"].as_str().unwrap();
         assert!(text.contains("query"), "{text}");
     }
+}
+
+/// With an embedding model installed, suggestions are hybrid. Needs the
+/// folder `suggest-index/fetch-test-model.sh` fills and
+/// `aws-api-mcp suggest build-index` indexes (`.ci/run` does both).
+#[test]
+#[ignore = "needs AWS_API_MCP_EMBEDDING_MODEL_DIR with a built index"]
+fn suggest_aws_commands_is_hybrid_with_an_embedding_model() {
+    let dir = std::env::var("AWS_API_MCP_EMBEDDING_MODEL_DIR")
+        .expect("set AWS_API_MCP_EMBEDDING_MODEL_DIR (see suggest-index/fetch-test-model.sh)");
+    let mut session = Session::start(&[("AWS_API_MCP_EMBEDDING_MODEL_DIR", dir.as_str())]);
+    let result = session.request(
+        2,
+        "tools/call",
+        json!({"name": "suggest_aws_commands", "arguments": {"query": "exec into a running container"}}),
+    )["result"]
+        .clone();
+    assert_eq!(result["isError"], false, "{result}");
+    let body = &result["structuredContent"];
+    assert_eq!(body["retriever"], "hybrid", "{body}");
+    let commands: Vec<&str> = body["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["command"].as_str().unwrap())
+        .collect();
+    // BM25 alone ranks it below five others; the model knows that "exec
+    // into" a container is ECS Exec.
+    assert!(
+        commands.contains(&"aws ecs execute-command"),
+        "{commands:?}"
+    );
 }
 
 /// The tools as clients see them. A change here changes what every model is
