@@ -37,7 +37,9 @@ done
 [ "$ready" = 1 ] || for w in "${wheels[@]}"; do
   read -r spec file hash <<<"$w"
   if [ ! -f "$dest/wheels/$file" ] || [ "$(sha "$dest/wheels/$file")" != "$hash" ]; then
-    python3 -m pip download --quiet --disable-pip-version-check --no-deps \
+    # pip from a throw-away venv: the system Python may have none.
+    [ -x "$dest/wheels/venv/bin/pip" ] || python3 -m venv "$dest/wheels/venv"
+    "$dest/wheels/venv/bin/pip" download --quiet --disable-pip-version-check --no-deps \
       --only-binary=:all: --python-version 3.11 --platform manylinux_2_28_x86_64 \
       --dest "$dest/wheels" "$spec"
   fi

@@ -91,6 +91,11 @@ enum SuggestCommand {
         /// tuning; repeatable.
         #[arg(long = "weight")]
         weights: Vec<String>,
+        /// Fail (exit 1) when the default retriever's top-5 accuracy over
+        /// all requests is below this percentage: a guard against
+        /// regressions.
+        #[arg(long)]
+        min_top5: Option<f64>,
         #[command(flatten)]
         setup: SuggestSetup,
     },
@@ -553,6 +558,7 @@ fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
             requests,
             misses,
             weights,
+            min_top5,
             setup,
         } => {
             let mut w = Weights::default();
@@ -568,6 +574,7 @@ fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
             if setup.model_dir.is_some() {
                 retrievers.extend([suggest::Retriever::Dense, suggest::Retriever::Hybrid]);
             }
+            let mut default_top5 = 100.0;
             writeln!(
                 out,
                 "{} requests, {} documents (lexical index built in {:.0?})",
@@ -585,6 +592,9 @@ fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
                         writeln!(out, "miss ({retriever:?}): {miss}")?;
                     }
                 }
+                if retriever == suggester.default_retriever() {
+                    default_top5 = report.all.top5_pct();
+                }
                 let name = format!("{retriever:?}").to_lowercase();
                 for (half, s) in [
                     ("all", report.all),
@@ -600,6 +610,15 @@ fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
                     )?;
                 }
                 writeln!(out, "{name:<9}  {took:.2?} a request")?;
+            }
+            if let Some(min) = min_top5
+                && default_top5 < min
+            {
+                writeln!(
+                    out,
+                    "the default retriever's top-5 accuracy {default_top5:.1}% is below {min}%"
+                )?;
+                return Ok(ExitCode::FAILURE);
             }
         }
         SuggestCommand::BuildIndex { setup } => {
