@@ -282,7 +282,7 @@ pub fn documents(parser: &Parser) -> Result<Vec<Document>, SuggestError> {
     let mut full_names = std::collections::HashMap::new();
     for entry in &parser.models().index().services {
         full_names.insert(entry.cli_name.clone(), entry.full_name.clone());
-        let Some(service) = parser.models().service(&entry.cli_name) else {
+        let Some(service) = parser.models().service_once(&entry.cli_name) else {
             continue;
         };
         let service = service?;

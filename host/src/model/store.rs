@@ -202,10 +202,32 @@ impl ModelStore {
         Some(self.decode(position))
     }
 
+    /// The service the CLI calls `cli_name`, decoded without keeping it
+    /// (unless something already did): for a pass over every service, such
+    /// as building the suggestion documents, that would otherwise keep all
+    /// of them in memory.
+    pub fn service_once(&self, cli_name: &str) -> Option<Result<Arc<Service>, ModelError>> {
+        let position = self
+            .index
+            .services
+            .binary_search_by(|e| e.cli_name.as_str().cmp(cli_name))
+            .ok()?;
+        if let Some(service) = self.services[position].get() {
+            return Some(Ok(Arc::clone(service)));
+        }
+        Some(self.read(position).map(Arc::new))
+    }
+
     fn decode(&self, position: usize) -> Result<Arc<Service>, ModelError> {
         if let Some(service) = self.services[position].get() {
             return Ok(Arc::clone(service));
         }
+        let service = Arc::new(self.read(position)?);
+        Ok(Arc::clone(self.services[position].get_or_init(|| service)))
+    }
+
+    /// Decompresses and decodes the service at `position`.
+    fn read(&self, position: usize) -> Result<Service, ModelError> {
         let entry = &self.index.services[position];
         let start = self.blobs_start + entry.offset as usize;
         let blob = &self.bytes[start..start + entry.len as usize];
@@ -216,8 +238,6 @@ impl ModelStore {
         let raw = zstd::bulk::Decompressor::with_dictionary(&self.index.dictionary)
             .and_then(|mut d| d.decompress(blob, 256 << 20))
             .map_err(|e| bad(e.to_string()))?;
-        let service: Service = postcard::from_bytes(&raw).map_err(|e| bad(e.to_string()))?;
-        let service = Arc::new(service);
-        Ok(Arc::clone(self.services[position].get_or_init(|| service)))
+        postcard::from_bytes(&raw).map_err(|e| bad(e.to_string()))
     }
 }
