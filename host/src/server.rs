@@ -3,6 +3,7 @@
 //! allowed with the executor. Stdout carries only JSON-RPC; logs go to
 //! stderr and the log file.
 
+mod all_regions;
 mod tools;
 
 use std::sync::Arc;

@@ -208,7 +208,7 @@ async def check_suggest(client: Client) -> None:
     tools = {t.name: t for t in (await client.list_tools()).tools}
     tool = tools.get("suggest_aws_commands")
     if not check("suggest_aws_commands available, read-only", tool is not None
-                 and tool.annotations is not None and tool.annotations.readOnlyHint is True,
+                 and tool.annotations is not None and tool.annotations.read_only_hint is True,
                  sorted(tools)):
         return
     result = await client.call_tool("suggest_aws_commands", {"query": "who am i"})
@@ -357,6 +357,29 @@ async def check_execution(server: Server) -> None:
             and "nobody" in (error.get("message") or "")
             and result.is_error,
             summary(r) + f" error={error}",
+        )
+
+        # --region *: a read in every enabled region, merged by region; a
+        # write is refused before anything runs.
+        result, results = await call_aws(client, "aws ec2 describe-vpcs --region * --query Vpcs[].IsDefault")
+        r = first(results)
+        output = r.get("output") or {}
+        check(
+            "--region * runs a read in every enabled region, merged by region",
+            r.get("status") == "succeeded"
+            and r.get("region") == "*"
+            and len(output) > 10
+            and output.get("us-east-1") == [True]
+            and output.get("eu-west-1") == [True]
+            and all(v.get("status") == "succeeded" for v in (r.get("regions") or {}).values()),
+            summary(r) + f" regions={sorted(output)[:5]}",
+        )
+        result, results = await call_aws(client, "aws ec2 create-vpc --cidr-block 10.9.0.0/16 --region *")
+        r = first(results)
+        check(
+            "--region * refuses a write",
+            r.get("status") == "denied" and "--region" in (r.get("reason") or "") and result.is_error,
+            summary(r),
         )
 
         # A waiter: the table exists at once on moto; the client hears of

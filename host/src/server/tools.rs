@@ -25,13 +25,15 @@ use crate::harness::judge;
 use crate::policy::{PolicySet, RequestContext as PolicyContext};
 use crate::suggest::Suggester;
 
+use super::all_regions::{self, judge_all_regions, merge_regions, run_all_regions};
+
 /// Most commands in one `call_aws`.
 const MAX_COMMANDS: usize = 20;
 /// Longest command accepted, in bytes.
 const MAX_COMMAND_BYTES: usize = 64 * 1024;
 /// What the model reads about `call_aws`: one paragraph per idea, no hard
 /// line breaks.
-const CALL_AWS: &str = "Runs AWS CLI commands (AWS CLI v1 syntax) in the user's AWS account, with the server's credentials and region unless a command sets `--region`. Pass one complete command starting with `aws`, or a list of up to 20 commands, which are judged one by one and run in order.\n\nEach command is parsed exactly as the AWS CLI parses it (services, operations, options, shorthand and JSON values, `file://` paths inside the server's working directory) and checked by the server's policies before it runs. Write one command per string: no pipes, `&&`, `;`, redirections, subshells or shell variables; filter output with `--query`. Listings are fetched page by page and merged, as the CLI does; pass `max_results` (or `--max-items`) to get fewer items and a `next_token` to continue with `--starting-token`.\n\nEach result has a `status`: `succeeded` (it ran: `output` holds what the AWS CLI prints, as JSON for the default JSON output with `--query` applied, or as a string for `--output text` or `table`; `output_cut` says when it was too long and how to narrow it); `failed` (it ran and AWS or the network refused it: `error` has the AWS error code, message and HTTP status, or what else went wrong); `denied` (a policy refused it: read `reason` and `decided_by`, and change the command as the reason says instead of retrying it); `invalid` (it does not parse: `reason` says what is wrong and suggests the right names); `needs-consent` or `declined` (the user was asked, or could not be asked, and it did not run). `access` says whether the command reads or changes the account and why. Use `validate_aws_command` first when unsure what a command will do.";
+const CALL_AWS: &str = "Runs AWS CLI commands (AWS CLI v1 syntax) in the user's AWS account, with the server's credentials and region unless a command sets `--region`. Pass one complete command starting with `aws`, or a list of up to 20 commands, which are judged one by one and run in order.\n\nEach command is parsed exactly as the AWS CLI parses it (services, operations, options, shorthand and JSON values, `file://` paths inside the server's working directory) and checked by the server's policies before it runs. Write one command per string: no pipes, `&&`, `;`, redirections, subshells or shell variables; filter output with `--query`. Listings are fetched page by page and merged, as the CLI does; pass `max_results` (or `--max-items`) to get fewer items and a `next_token` to continue with `--starting-token`. Add `--region *` to a command that reads to run it in every region enabled for the account: `output` then maps each region to its output, and `regions` gives each region's status.\n\nEach result has a `status`: `succeeded` (it ran: `output` holds what the AWS CLI prints, as JSON for the default JSON output with `--query` applied, or as a string for `--output text` or `table`; `output_cut` says when it was too long and how to narrow it); `failed` (it ran and AWS or the network refused it: `error` has the AWS error code, message and HTTP status, or what else went wrong); `denied` (a policy refused it: read `reason` and `decided_by`, and change the command as the reason says instead of retrying it); `invalid` (it does not parse: `reason` says what is wrong and suggests the right names); `needs-consent` or `declined` (the user was asked, or could not be asked, and it did not run). `access` says whether the command reads or changes the account and why. Use `validate_aws_command` first when unsure what a command will do.";
 
 /// What the model reads about `validate_aws_command`.
 const VALIDATE_AWS_COMMAND: &str = "Explains one AWS CLI command without running it: the API operation and the parameters it becomes (as the AWS API receives them), the IAM action it needs, the region, the local files it would read or write, whether it reads or changes the account, and how each of the server's policies judges it. Use it to check a command before `call_aws`, or to understand why one was refused.";
@@ -58,7 +60,7 @@ rmcp::elicit_safe!(Consent);
 
 /// What every call needs.
 pub struct State {
-    config: ServerConfig,
+    pub(super) config: ServerConfig,
     parser: Parser,
     policies: PolicySet,
     executor: Executor,
@@ -230,7 +232,10 @@ impl AwsApiServer {
             tokio::task::spawn_blocking(move || {
                 commands
                     .iter()
-                    .map(|c| judge_one(&state, c, can_ask))
+                    .map(|c| match all_regions::expand(c, &state.config.region) {
+                        Some(template) => (judge_all_regions(&state, c, &template), None),
+                        None => judge_one(&state, c, can_ask),
+                    })
                     .unzip()
             })
             .await
@@ -263,6 +268,22 @@ impl AwsApiServer {
         // In order, one at a time: a later command may need what an
         // earlier one created.
         for (result, parsed) in results.iter_mut().zip(parsed) {
+            let all_regions = result
+                .as_object_mut()
+                .and_then(|map| map.remove("all_regions"))
+                .is_some();
+            if all_regions && result["status"] == "allowed" {
+                let line = result["command"].as_str().unwrap_or_default().to_owned();
+                let ran = tokio::select! {
+                    ran = run_all_regions(&self.state, &line, params.max_results) => Some(ran),
+                    () = context.ct.cancelled() => None,
+                };
+                match ran {
+                    Some(merged) => merge_regions(result, merged),
+                    None => record_failure(result, &ExecError::Cancelled),
+                }
+                continue;
+            }
             let Some(mut parsed) = parsed.filter(|_| result["status"] == "allowed") else {
                 continue;
             };
@@ -505,7 +526,7 @@ fn error_result(message: &str) -> CallToolResult {
 }
 
 /// Runs an allowed command.
-async fn run(
+pub(super) async fn run(
     state: &State,
     parsed: &ParsedCommand,
     progress: Option<ProgressSink>,
@@ -530,7 +551,12 @@ async fn run(
 /// Records what a command printed: JSON as a value (with `--query`
 /// applied), text and table output as a string; cut to `max_bytes` so one
 /// listing cannot flood the model's context.
-fn record_success(result: &mut Value, outcome: Outcome, parsed: &ParsedCommand, max_bytes: usize) {
+pub(super) fn record_success(
+    result: &mut Value,
+    outcome: Outcome,
+    parsed: &ParsedCommand,
+    max_bytes: usize,
+) {
     let json_output = matches!(parsed.global.output.as_deref(), None | Some("json"));
     let output = if json_output {
         match &parsed.global.query {
@@ -578,7 +604,7 @@ fn record_success(result: &mut Value, outcome: Outcome, parsed: &ParsedCommand, 
 }
 
 /// Records why a command that was allowed did not produce a result.
-fn record_failure(result: &mut Value, error: &ExecError) {
+pub(super) fn record_failure(result: &mut Value, error: &ExecError) {
     let sent = matches!(
         error,
         ExecError::Service { .. }
@@ -639,7 +665,11 @@ fn error_kind(error: &ExecError) -> &'static str {
 
 /// Parses and judges one command; the result the model reads, and the
 /// parsed command to run when the policies allow it.
-fn judge_one(state: &State, line: &str, can_ask_consent: bool) -> (Value, Option<ParsedCommand>) {
+pub(super) fn judge_one(
+    state: &State,
+    line: &str,
+    can_ask_consent: bool,
+) -> (Value, Option<ParsedCommand>) {
     let context = policy_context(state, can_ask_consent);
     let outcome = judge(&state.parser, &state.policies, line.trim(), &context);
     let verdict = &outcome.verdict;

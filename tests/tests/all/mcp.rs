@@ -490,6 +490,42 @@ fn validate_aws_command_explains_without_running() {
 }
 
 #[test]
+fn region_star_refuses_writes_and_says_why_regions_cannot_be_listed() {
+    let mut session = Session::start(&[]);
+    let result = session.call_aws(
+        2,
+        json!("aws ec2 create-vpc --cidr-block 10.0.0.0/16 --region *"),
+    );
+    let r = &result["structuredContent"]["results"][0];
+    assert_eq!(r["status"], "denied", "{result}");
+    assert_eq!(r["region"], "*");
+    assert_eq!(r["executed"], false);
+    assert!(r["reason"].as_str().unwrap().contains("--region"), "{r}");
+
+    // A read is judged, then the enabled regions are listed: here the AWS
+    // endpoint refuses connections, and the answer says so.
+    let result = session.call_aws(3, json!("aws ec2 describe-vpcs --region '*'"));
+    let r = &result["structuredContent"]["results"][0];
+    assert_eq!(r["status"], "failed", "{result}");
+    assert_eq!(r["error"]["kind"], "regions", "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("describe-regions"),
+        "{r}"
+    );
+
+    // A command the policies refuse is refused as it would be in one region.
+    let result = session.call_aws(
+        4,
+        json!("aws ec2 describe-vpcs --region * --endpoint-url http://evil"),
+    );
+    let r = &result["structuredContent"]["results"][0];
+    assert_eq!(r["status"], "denied", "{result}");
+}
+
+#[test]
 fn suggest_aws_commands_finds_commands_from_plain_words() {
     let mut session = Session::start(&[]);
     let suggest = |session: &mut Session, id, query: &str| {
