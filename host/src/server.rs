@@ -30,14 +30,7 @@ pub async fn serve_stdio(
     parser: Parser,
     policies: PolicySet,
 ) -> Result<(), ServeError> {
-    let state = Arc::new(tools::State::new(config, parser, policies));
-    // Build the suggestion index while the client starts up, so the first
-    // `suggest_aws_commands` rarely waits for it.
-    let background = Arc::clone(&state);
-    std::thread::spawn(move || {
-        let _ = background.suggester();
-    });
-    let server = AwsApiServer::new(state);
+    let server = AwsApiServer::new(Arc::new(tools::State::new(config, parser, policies)));
     // Listen for signals before the handshake, so a SIGTERM at any moment
     // ends the server cleanly rather than by the default action.
     let mut shutdown = std::pin::pin!(shutdown_signal());

@@ -18,7 +18,7 @@ use suggest_index::lexical::{Lexical, Weights};
 use suggest_index::{Document, Hit, Parameter, fusion};
 
 use crate::command::{Parser, arguments};
-use crate::model::{CliCommand, ModelError, Operation, Service, ShapeType, first_sentence};
+use crate::model::{CliArg, CliCommand, ModelError, Operation, Service, ShapeType, first_sentence};
 
 /// At most this many characters of a description.
 const DESCRIPTION_CHARS: usize = 600;
@@ -350,24 +350,33 @@ fn parameters(service: &Service, operation: &Operation) -> Vec<Parameter> {
             description: first_sentence(&a.member.documentation),
         })
         .collect();
-    for extra in &operation.extra_arguments {
-        out.push(Parameter {
-            name: if extra.positional {
-                extra.name.clone()
-            } else {
-                format!("--{}", extra.name)
-            },
-            kind: if extra.nargs.as_deref() == Some("0") {
-                "boolean"
-            } else {
-                "string"
-            }
-            .to_owned(),
-            required: extra.required,
-            description: String::new(),
-        });
-    }
+    out.extend(
+        operation
+            .extra_arguments
+            .iter()
+            .map(|extra| cli_arg(extra, extra.required, String::new())),
+    );
     out
+}
+
+/// An option the CLI adds (or a positional argument), as a parameter: a
+/// flag is a boolean, anything else a string.
+fn cli_arg(arg: &CliArg, required: bool, description: String) -> Parameter {
+    Parameter {
+        name: if arg.positional {
+            arg.name.clone()
+        } else {
+            format!("--{}", arg.name)
+        },
+        kind: if arg.nargs.as_deref() == Some("0") {
+            "boolean"
+        } else {
+            "string"
+        }
+        .to_owned(),
+        required,
+        description,
+    }
 }
 
 fn type_name(service: &Service, shape: u32) -> &'static str {
@@ -418,20 +427,9 @@ fn push_cli_command(
             parameters: command
                 .args
                 .iter()
-                .map(|a| Parameter {
-                    name: if a.positional {
-                        a.name.clone()
-                    } else {
-                        format!("--{}", a.name)
-                    },
-                    kind: if a.nargs.as_deref() == Some("0") {
-                        "boolean"
-                    } else {
-                        "string"
-                    }
-                    .to_owned(),
-                    required: a.required || a.positional && a.nargs.is_none(),
-                    description: help(&a.name),
+                .map(|a| {
+                    let required = a.required || a.positional && a.nargs.is_none();
+                    cli_arg(a, required, help(&a.name))
                 })
                 .collect(),
             examples: cli.examples.get(&key).cloned().unwrap_or_default(),

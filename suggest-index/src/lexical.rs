@@ -183,18 +183,12 @@ pub struct QueryTerm {
 /// The text of each field of a document, for indexing.
 fn fields(doc: &Document, w: &Weights) -> [(f32, String); 5] {
     let command = doc.command.strip_prefix("aws ").unwrap_or(&doc.command);
-    let mut service = format!("{} {}", doc.service, doc.service_name);
     // `s3api` and `elbv2` are also asked for as `s3` and `elb`.
-    let bare = doc
-        .service
-        .trim_end_matches(|c: char| c == 'v' || c.is_ascii_digit());
-    if let Some(stem) = doc.service.strip_suffix("api").or(Some(bare))
-        && stem != doc.service
-        && !stem.is_empty()
-    {
-        service.push(' ');
-        service.push_str(stem);
-    }
+    let service = format!(
+        "{} {}",
+        service_names(&doc.service).join(" "),
+        doc.service_name
+    );
     let parameters = doc
         .parameters
         .iter()
@@ -556,27 +550,17 @@ mod tests {
     #[test]
     fn plain_words_find_commands() {
         let index = Lexical::build(&docs());
-        assert_eq!(
-            first(&index, "list my EC2 instances"),
-            "aws ec2 describe-instances"
-        );
-        assert_eq!(
-            first(&index, "show all S3 buckets"),
-            "aws s3api list-buckets"
-        );
-        assert_eq!(
-            first(&index, "termiante i-0abc123"),
-            "aws ec2 terminate-instances"
-        );
-        assert_eq!(
-            first(&index, "lsit my lamda functions"),
-            "aws lambda list-functions"
-        );
-        assert_eq!(first(&index, "whoami"), "aws sts get-caller-identity");
-        assert_eq!(
-            first(&index, "which VMs do I have"),
-            "aws ec2 describe-instances"
-        );
+        for (query, expected) in [
+            ("list my EC2 instances", "aws ec2 describe-instances"),
+            ("show all S3 buckets", "aws s3api list-buckets"),
+            ("termiante i-0abc123", "aws ec2 terminate-instances"),
+            ("lsit my lamda functions", "aws lambda list-functions"),
+            ("whoami", "aws sts get-caller-identity"),
+            ("who am i", "aws sts get-caller-identity"),
+            ("which VMs do I have", "aws ec2 describe-instances"),
+        ] {
+            assert_eq!(first(&index, query), expected, "{query}");
+        }
     }
 
     #[test]

@@ -194,12 +194,15 @@ impl ModelStore {
 
     /// The service the CLI calls `cli_name`, decoded on first use.
     pub fn service(&self, cli_name: &str) -> Option<Result<Arc<Service>, ModelError>> {
-        let position = self
-            .index
+        Some(self.decode(self.position(cli_name)?))
+    }
+
+    /// Where the service the CLI calls `cli_name` is in the index.
+    fn position(&self, cli_name: &str) -> Option<usize> {
+        self.index
             .services
             .binary_search_by(|e| e.cli_name.as_str().cmp(cli_name))
-            .ok()?;
-        Some(self.decode(position))
+            .ok()
     }
 
     /// The service the CLI calls `cli_name`, decoded without keeping it
@@ -207,11 +210,7 @@ impl ModelStore {
     /// as building the suggestion documents, that would otherwise keep all
     /// of them in memory.
     pub fn service_once(&self, cli_name: &str) -> Option<Result<Arc<Service>, ModelError>> {
-        let position = self
-            .index
-            .services
-            .binary_search_by(|e| e.cli_name.as_str().cmp(cli_name))
-            .ok()?;
+        let position = self.position(cli_name)?;
         if let Some(service) = self.services[position].get() {
             return Some(Ok(Arc::clone(service)));
         }

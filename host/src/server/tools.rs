@@ -64,9 +64,11 @@ pub struct State {
     parser: Parser,
     policies: PolicySet,
     executor: Executor,
-    /// Built once, in the background from start-up (about a second), from
-    /// the same command table the parser uses.
+    /// Built once (about a second), from the same command table the parser
+    /// uses: in the background once the client has listed the tools, so
+    /// neither start-up nor the first `suggest_aws_commands` waits for it.
     suggester: OnceLock<Result<Suggester, String>>,
+    suggester_started: std::sync::atomic::AtomicBool,
 }
 
 impl State {
@@ -87,6 +89,18 @@ impl State {
             policies,
             executor,
             suggester: OnceLock::new(),
+            suggester_started: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Starts building the suggester in the background, once.
+    fn prepare_suggester(self: &Arc<Self>) {
+        use std::sync::atomic::Ordering;
+        if !self.suggester_started.swap(true, Ordering::SeqCst) {
+            let state = Arc::clone(self);
+            std::thread::spawn(move || {
+                let _ = state.suggester();
+            });
         }
     }
 
@@ -765,6 +779,7 @@ impl ServerHandler for AwsApiServer {
                 tool
             })
             .collect();
+        self.state.prepare_suggester();
         Ok(ListToolsResult::with_all_items(tools))
     }
 }
