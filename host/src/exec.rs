@@ -7,7 +7,7 @@
 //! wire formats, [`sign`], [`http`], [`credentials`], [`paginate`] and
 //! [`output`] (`--query` and the output formats).
 
-mod cbor;
+pub(crate) mod cbor;
 mod credentials;
 mod customize;
 mod http;
@@ -21,7 +21,7 @@ pub mod serialize;
 mod sign;
 pub mod timestamp;
 mod wait;
-mod xml;
+pub(crate) mod xml;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

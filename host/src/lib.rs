@@ -9,6 +9,8 @@ pub mod command;
 pub mod config;
 pub mod endpoint;
 pub mod exec;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod harness;
 pub mod logging;
 pub mod model;

@@ -1,7 +1,9 @@
 //! The parser never panics: on arbitrary text, and on random mutations of
 //! valid commands (characters inserted, deleted and replaced, words
-//! swapped). A short run in every test pass; `PROPTEST_CASES=1000000` runs
+//! swapped). A short run in every test pass; `FUZZ_CASES=1000000` runs
 //! longer.
+
+mod fuzz;
 
 use std::sync::OnceLock;
 
@@ -89,7 +91,7 @@ fn interesting_char() -> impl Strategy<Value = char> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2_000))]
+    #![proptest_config(ProptestConfig::with_cases(fuzz::cases(2_000)))]
 
     #[test]
     fn arbitrary_text_never_panics(line in ".{0,300}") {

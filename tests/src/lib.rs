@@ -76,9 +76,55 @@ pub struct Received {
     pub body: String,
 }
 
-/// A loopback HTTP endpoint that answers every request with one canned
-/// response and keeps what it received: enough to see whether, and how, a
-/// command reached "AWS" when moto is not at hand.
+/// How a [`RecordingEndpoint`] answers one request: the faults a real
+/// endpoint shows (errors, throttling, garbage, stalls, dropped
+/// connections, a server going away) as well as good answers.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// `status` with `body`, of content type `content_type`, and `headers`.
+    Answer {
+        status: u16,
+        content_type: &'static str,
+        headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
+    },
+    /// Closes the connection without a word.
+    Close,
+    /// Declares a body of `declared` bytes, sends `sent`, and closes.
+    CutBody { declared: usize, sent: Vec<u8> },
+    /// Waits, then answers as the inner reply says.
+    After(std::time::Duration, Box<Reply>),
+    /// Closes the connection and stops listening: every later request is
+    /// refused, as when the server process ends mid-call.
+    Stop,
+}
+
+impl Reply {
+    /// An XML answer.
+    pub fn xml(status: u16, body: &str) -> Reply {
+        Reply::Answer {
+            status,
+            content_type: "text/xml",
+            headers: Vec::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    /// A JSON answer (`application/x-amz-json-1.0`, as DynamoDB sends).
+    pub fn json(status: u16, body: &str) -> Reply {
+        Reply::Answer {
+            status,
+            content_type: "application/x-amz-json-1.0",
+            headers: Vec::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
+/// A loopback HTTP endpoint that answers requests from a script of
+/// [`Reply`]s (the last one repeats) and keeps what it received: enough to
+/// see whether, and how, a command reached "AWS" when moto is not at hand,
+/// and how the host bears a faulty one.
 #[derive(Debug)]
 pub struct RecordingEndpoint {
     /// `http://127.0.0.1:<port>`.
@@ -88,8 +134,13 @@ pub struct RecordingEndpoint {
 
 impl RecordingEndpoint {
     /// Starts answering `status` with `body` (XML) on a free port.
-    pub fn start(status: u16, body: &'static str) -> RecordingEndpoint {
-        use std::io::{BufRead, BufReader, Read, Write};
+    pub fn start(status: u16, body: &str) -> RecordingEndpoint {
+        RecordingEndpoint::scripted(vec![Reply::xml(status, body)])
+    }
+
+    /// Starts answering with `script`, one reply per request in order, the
+    /// last repeated.
+    pub fn scripted(script: Vec<Reply>) -> RecordingEndpoint {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         let url = format!(
             "http://{}",
@@ -98,36 +149,24 @@ impl RecordingEndpoint {
         let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let log = std::sync::Arc::clone(&received);
         std::thread::spawn(move || {
+            let mut next = 0usize;
             for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { return };
-                let mut reader = BufReader::new(stream.try_clone().expect("a socket clone"));
-                let mut head = String::new();
-                let mut length = 0usize;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some((name, value)) = line.split_once(':')
-                        && name.eq_ignore_ascii_case("content-length")
-                    {
-                        length = value.trim().parse().unwrap_or(0);
-                    }
-                    head.push_str(&line);
-                }
-                let mut request_body = vec![0u8; length];
-                if reader.read_exact(&mut request_body).is_err() {
+                let Ok(stream) = stream else { return };
+                let Some(request) = read_request(&stream) else {
                     continue;
+                };
+                log.lock().expect("the request log").push(request);
+                let reply = script
+                    .get(next)
+                    .or(script.last())
+                    .cloned()
+                    .unwrap_or(Reply::Close);
+                next += 1;
+                if matches!(reply, Reply::Stop) {
+                    return;
                 }
-                log.lock().expect("the request log").push(Received {
-                    head,
-                    body: String::from_utf8_lossy(&request_body).into_owned(),
-                });
-                let answer = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(answer.as_bytes());
+                // Slow replies must not hold up the requests after them.
+                std::thread::spawn(move || answer(stream, reply));
             }
         });
         RecordingEndpoint { url, received }
@@ -137,4 +176,71 @@ impl RecordingEndpoint {
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().expect("the request log").clone()
     }
+
+    /// How many requests arrived so far.
+    pub fn count(&self) -> usize {
+        self.received.lock().expect("the request log").len()
+    }
+}
+
+/// Reads one request's head and body (by `content-length`).
+fn read_request(stream: &std::net::TcpStream) -> Option<Received> {
+    use std::io::{BufRead, BufReader, Read};
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut head = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap_or(0);
+        }
+        head.push_str(&line);
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Received {
+        head,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+fn answer(mut stream: std::net::TcpStream, reply: Reply) {
+    use std::io::Write;
+    match reply {
+        Reply::Answer {
+            status,
+            content_type,
+            headers,
+            body,
+        } => {
+            let mut head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-amzn-requestid: test-request\r\nconnection: close\r\n",
+                body.len()
+            );
+            for (name, value) in headers {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+            head.push_str("\r\n");
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+        Reply::CutBody { declared, sent } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ncontent-length: {declared}\r\nconnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&sent);
+        }
+        Reply::After(wait, reply) => {
+            std::thread::sleep(wait);
+            return answer(stream, *reply);
+        }
+        Reply::Close | Reply::Stop => {}
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Both);
 }

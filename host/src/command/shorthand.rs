@@ -26,15 +26,25 @@ pub fn parse(input: &str) -> Result<Value, ShorthandError> {
         input,
         index: 0,
         paramfile: false,
+        depth: 0,
     };
     parser.parameter()
 }
+
+/// Deepest nesting of `[...]` and `{...}` read. The CLI's own parser
+/// recurses without a limit (Python stops it at its recursion limit); here
+/// a 64 KiB command of `[[[[...` would overflow a worker thread's stack and
+/// end the server, so deeper values are an error. No AWS parameter comes
+/// near it.
+const MAX_DEPTH: usize = 64;
 
 struct Parser<'a> {
     chars: Vec<char>,
     input: &'a str,
     index: usize,
     paramfile: bool,
+    /// Lists and maps open at the current character.
+    depth: usize,
 }
 
 fn is_key_char(c: char) -> bool {
@@ -194,7 +204,19 @@ impl Parser<'_> {
         Ok(Value::Array(list))
     }
 
+    /// Enters a `[` or `{`, refusing more than [`MAX_DEPTH`] levels.
+    fn enter(&mut self) -> Result<(), ShorthandError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(format!(
+                "values are nested deeper than {MAX_DEPTH} levels of `[` and `{{`"
+            )));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     fn explicit_list(&mut self) -> Result<Value, ShorthandError> {
+        self.enter()?;
         self.expect('[', true)?;
         let mut values = Vec::new();
         while self.current() != Some(']') {
@@ -209,6 +231,7 @@ impl Parser<'_> {
             }
         }
         self.expect(']', false)?;
+        self.depth -= 1;
         Ok(Value::Array(values))
     }
 
@@ -221,6 +244,7 @@ impl Parser<'_> {
     }
 
     fn hash_literal(&mut self) -> Result<Value, ShorthandError> {
+        self.enter()?;
         self.expect('{', true)?;
         let mut map = Map::new();
         while self.current() != Some('}') {
@@ -237,6 +261,7 @@ impl Parser<'_> {
             map.insert(key, value);
         }
         self.expect('}', false)?;
+        self.depth -= 1;
         Ok(Value::Object(map))
     }
 
@@ -409,6 +434,20 @@ pub fn adjust(service: &Service, shape: ShapeId, value: &mut Value) -> Result<()
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |n: usize| format!("a={}x{}", "[".repeat(n), "]".repeat(n));
+        assert!(parse(&nested(MAX_DEPTH)).is_ok());
+        let error = parse(&nested(MAX_DEPTH + 1)).unwrap_err();
+        assert!(error.message.contains("nested deeper than 64"), "{error}");
+        let maps = format!(
+            "a={}b=1{}",
+            "{k=".repeat(MAX_DEPTH + 1),
+            "}".repeat(MAX_DEPTH + 1)
+        );
+        assert!(parse(&maps).is_err());
+    }
 
     #[test]
     fn key_values_lists_and_nesting() {
