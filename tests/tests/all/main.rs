@@ -13,6 +13,7 @@ mod faults;
 mod load;
 mod loading;
 mod mcp;
+mod policy_abuse;
 mod rmcp_client;
 mod sandbox;
 mod session;
