@@ -244,6 +244,10 @@ pub enum ParseError {
     )]
     Version,
     #[error(
+        "`--generate-cli-skeleton` is not supported by this server (the CLI prints an input template and calls nothing); `suggest_aws_commands` lists the command's parameters"
+    )]
+    GenerateSkeleton,
+    #[error(
         "`{0}` asks for help text, which this server does not print; describe what you need to `suggest_aws_commands` instead"
     )]
     Help(String),

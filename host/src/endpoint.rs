@@ -57,6 +57,20 @@ pub enum EndpointError {
 }
 
 /// The partitions table, parsed once.
+/// Whether `name` can be a region: botocore's `validate_region_name`
+/// (letters, digits and `-`, 1 to 63 characters, no `-` at either end). The
+/// region becomes part of the endpoint's host name, so anything else
+/// (`evil.example/`, `x:80?`) could send a signed request to another host.
+pub fn is_valid_region(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    (1..=63).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-'
+}
+
 pub fn partitions() -> &'static Value {
     static PARSED: OnceLock<Value> = OnceLock::new();
     PARSED.get_or_init(|| serde_json::from_str(PARTITIONS).unwrap_or(Value::Null))
@@ -340,6 +354,27 @@ fn template(text: &str, scope: &Map<String, Value>) -> Result<String, EndpointEr
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn region_names_as_botocore_checks_them() {
+        for good in ["us-east-1", "eu-west-2", "us-gov-west-1", "local", "a"] {
+            assert!(super::is_valid_region(good), "{good}");
+        }
+        for bad in [
+            "",
+            "evil.example/",
+            "evil.example:80/",
+            "us-east-1.",
+            "-us",
+            "us-",
+            "us east",
+            "us_east_1",
+            "ús-east-1",
+            &"a".repeat(64),
+        ] {
+            assert!(!super::is_valid_region(bad), "{bad}");
+        }
+    }
+
     use super::*;
     use serde_json::json;
 

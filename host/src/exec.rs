@@ -413,6 +413,13 @@ impl Executor {
                 .map(|r| r.to_string())
                 .ok_or(ExecError::NoRegion)?,
         };
+        // `--region` is checked when parsed; the server's setting and a
+        // profile's region are checked here, before they name a host.
+        if !crate::endpoint::is_valid_region(&region) {
+            return Err(ExecError::Unsupported(format!(
+                "the region `{region}` is not a region name (letters, digits and `-`, such as `us-east-1`); fix AWS_REGION or the profile's region"
+            )));
+        }
         let endpoint_override = match &global.endpoint_url {
             Some(url) => Some(url.clone()),
             None => configured_endpoint(service),

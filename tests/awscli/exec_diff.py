@@ -57,8 +57,9 @@ For each group the driver resets moto (``POST /moto-api/reset``) and runs all
 steps with the real CLI (run A), resets and runs them again with the real CLI
 (run B), then resets and runs them with the host (run H). Every run starts
 from a fresh working directory that holds only the fixture files the driver
-writes (see ``write_fixtures``: ``fn.zip``, ``hello.txt``, ...); the commands
-run with that directory as their cwd, and the host also gets
+writes (see ``write_fixtures``: ``fn.zip``, ``hello.txt``, the 200 files of
+``tree200/``, ...; the 64 MiB ``big64.bin`` only for a group whose steps name
+it); the commands run with that directory as their cwd, and the host also gets
 AWS_API_MCP_WORKING_DIR pointing at it. A step of run B starts at least
 1.1 s after the same step of run A, so that values with one-second
 resolution (timestamps) differ between A and B and are found volatile.
@@ -188,6 +189,7 @@ class Group:
     path: Path
     steps: list[Step]
     capture_names: set[str]
+    large: bool = False  # some step names LARGE_FIXTURE: write it for this group
 
 
 def load_group(path: Path) -> Group:
@@ -221,7 +223,8 @@ def load_group(path: Path) -> Group:
         steps.append(step)
     if not steps:
         raise ValueError(f"{path}: no [[step]]")
-    return Group(path.stem, path, steps, names)
+    large = any(LARGE_FIXTURE in s.command or LARGE_FIXTURE in " ".join(s.files) for s in steps)
+    return Group(path.stem, path, steps, names, large)
 
 
 def parse_path_pattern(text: str) -> list[str | int | None]:
@@ -369,10 +372,77 @@ def command_env(moto_url: str, workdir: Path) -> dict[str, str]:
 
 
 FIXTURE_TIME = 1_577_836_800  # 2020-01-01T00:00:00Z
+# The 64 MiB fixture: written only for a group whose steps name it.
+LARGE_FIXTURE = "big64.bin"
+LARGE_FIXTURE_MIB = 64
 
 
-def write_fixtures(workdir: Path) -> None:
-    """Empties the working directory and writes the files case steps use."""
+def tree200_files() -> list[tuple[str, bytes]]:
+    """The 200 files of ``tree200/``: paths relative to it and contents.
+
+    Four levels of folders, mixed extensions (.txt .log .json .csv .tmp, a
+    few .csv.gz and .tar.gz, which the CLI gives a content type), two empty
+    files, names with a space and a non-ASCII letter, and names that sort
+    differently by path component than by whole key (``data.csv`` next to
+    ``data/``, ``docs/a-b.txt`` next to ``docs/a/``), as S3 and the CLI sort
+    them. Contents are small text of varied sizes, all from the path, so
+    they are the same on every run; ``reports/daily/2024-01-0[1-4].csv``
+    have the same size (for same-size overwrites).
+    """
+    names: list[str] = ["README.txt", "index.json", "data.csv", "logs.txt", "empty.txt"]
+    for year in (2023, 2024):
+        for q in (1, 2, 3, 4):
+            base = f"data/{year}/q{q}"
+            names += [f"{base}/sales.csv", f"{base}/costs.csv", f"{base}/stock.csv", f"{base}/meta.json", f"{base}/scratch.tmp"]
+    names += ["data/summary.json", "data/2024.csv"]
+    names += [f"logs/app/2024-01-{d:02d}.log" for d in range(1, 16)]
+    names += [f"logs/app/archive/2023-12-{d:02d}.log" for d in range(25, 32)]
+    names += [f"logs/web/access-{d:02d}.log" for d in range(1, 16)]
+    names += ["logs/web/upload.tmp", "logs/web/rotate.tmp"]
+    names += [f"logs/web/errors/error-{d:02d}.log" for d in range(1, 7)]
+    names += [f"reports/daily/2024-01-{d:02d}.csv" for d in range(1, 21)]
+    names += [f"reports/monthly/2023-{m:02d}.json" for m in range(1, 13)]
+    names += [f"reports/drafts/draft-{n}.tmp" for n in range(1, 6)]
+    names += [f"reports/drafts/idea-{n}.txt" for n in range(1, 4)]
+    names += ["docs/a.txt", "docs/a-b.txt", "docs/a/b.txt", "docs/a/c/d.json"]
+    names += [f"docs/guide/chapter-{n:02d}.txt" for n in range(1, 14)]
+    names += ["docs/notes/meeting notes.txt", "docs/notes/caf\u00e9.txt", "docs/notes/empty.log"]
+    names += [f"exports/2024-0{m}.csv.gz" for m in range(1, 5)] + ["exports/backup-1.tar.gz", "exports/backup-2.tar.gz"]
+    names += [f"tmp/cache-{n:02d}.tmp" for n in range(1, 11)]
+    names += [f"tmp/sessions/s{n}/state.json" for n in range(1, 9)]
+    names += [f"tmp/sessions/s{n}/lock.tmp" for n in range(1, 9)]
+    names += [f"media/thumbs/t{n:02d}.txt" for n in range(1, 13)]
+    names += ["config/app.json", "config/env/dev.json", "config/env/prod.json", "config/env/test.json"]
+    assert len(names) == len(set(names)) == 200, len(names)
+    out = []
+    for i, name in enumerate(names):
+        if name.endswith(("empty.txt", "empty.log")):
+            body = b""
+        elif name.startswith("reports/daily/2024-01-0") and name[-5] in "1234":
+            body = f"date,total\n{name[-14:-4]},{1000 + int(name[-5])}\n".encode()
+        else:
+            line = f"{name} line {i}\n".encode()
+            body = line * (1 + (i * 37) % 61)
+        out.append((name, body))
+    return out
+
+
+def write_large_fixture(path: Path) -> None:
+    """64 MiB of deterministic bytes: every 1 MiB block starts with its
+    number, so the eight 8 MiB parts of a multipart upload differ."""
+    block = bytes(range(256)) * 4096
+    with open(path, "wb") as f:
+        for i in range(LARGE_FIXTURE_MIB):
+            f.write(i.to_bytes(8, "big") * 128 + block[1024:])
+
+
+def write_fixtures(workdir: Path, large: bool = False) -> None:
+    """Empties the working directory and writes the files case steps use.
+
+    large: also write the 64 MiB ``big64.bin`` (LARGE_FIXTURE), which only
+    the groups that name it in a step need (see Group.large); writing it
+    for every run of every group would cost time and disk for nothing.
+    """
     if workdir.exists():
         if any(workdir.iterdir()) and not (workdir / WORKDIR_MARKER).exists():
             raise RuntimeError(f"{workdir} is not empty and was not made by exec_diff.py")
@@ -396,6 +466,13 @@ def write_fixtures(workdir: Path) -> None:
         path = workdir / "tree" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+    # 200 files in nested folders for sync and recursive filters.
+    for rel, body in tree200_files():
+        path = workdir / "tree200" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+    if large:
+        write_large_fixture(workdir / LARGE_FIXTURE)
     # Request parameters in files (file:// arguments).
     (workdir / "trust.json").write_text(
         json.dumps(
@@ -572,7 +649,7 @@ def run_group(
     not_before[i] is the earliest monotonic time step i may start at.
     """
     moto.reset()
-    write_fixtures(workdir)
+    write_fixtures(workdir, large=group.large)
     env = command_env(moto.url, workdir)
     captured: dict[str, str] = {"endpoint": moto.url}
     results = []

@@ -328,6 +328,16 @@ async def check_execution(server: Server) -> None:
         statuses = [r.get("status") for r in results]
         check("a batch runs in order: create, put, list, get", statuses == ["succeeded"] * 4, [summary(r) for r in results])
         check("--query is applied to the output", len(results) > 2 and results[2].get("output") == ["a.txt"], results[2:3])
+        result, results = await call_aws(client, ["aws s3 ls s3://mcp-e2e", "aws s3 cp s3://mcp-e2e/a.txt b.txt"])
+        lines = [r.get("output") for r in results]
+        check(
+            "the CLI's own s3 commands answer with the lines they print",
+            len(lines) == 2
+            and isinstance(lines[0], str)
+            and lines[0].endswith(" a.txt\n")
+            and lines[1] == "download: s3://mcp-e2e/a.txt to ./b.txt\n",
+            lines,
+        )
         copy = os.path.join(server.home, "copy.txt")
         check(
             "get-object writes its outfile in the working directory",

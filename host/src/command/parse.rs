@@ -968,12 +968,38 @@ fn set_global(
         }
     };
     match option {
-        "region" => global.region = value,
-        "profile" => global.profile = value,
-        "output" => {
-            global.output = one_of(&value, &["json", "text", "table", "yaml", "yaml-stream"])?
+        "region" => {
+            if let Some(region) = &value
+                && !crate::endpoint::is_valid_region(region)
+            {
+                return Err(ParseError::BadValue {
+                    option: option.to_owned(),
+                    value: region.clone(),
+                    expected: "a region name such as `us-east-1` (letters, digits and `-`)"
+                        .to_owned(),
+                });
+            }
+            global.region = value;
         }
-        "query" => global.query = value,
+        "profile" => global.profile = value,
+        // The CLI v1 accepts `yaml` here and fails only when printing,
+        // after the request was sent; a write would have happened behind a
+        // `failed`. Refused before anything is sent.
+        "output" => global.output = one_of(&value, &["json", "text", "table"])?,
+        // A `--query` that does not compile would likewise fail only after
+        // the command ran.
+        "query" => {
+            if let Some(expression) = &value
+                && let Err(e) = crate::exec::query::Query::compile(expression)
+            {
+                return Err(ParseError::BadValue {
+                    option: option.to_owned(),
+                    value: expression.clone(),
+                    expected: format!("a JMESPath expression ({e})"),
+                });
+            }
+            global.query = value;
+        }
         "endpoint-url" => global.endpoint_url = value,
         "no-verify-ssl" => global.no_verify_ssl = true,
         "no-sign-request" => global.no_sign_request = true,
@@ -994,7 +1020,10 @@ fn set_global(
             global.cli_input = true;
             global.other.push((option.to_owned(), value));
         }
-        "generate-cli-skeleton" => global.generate_cli_skeleton = true,
+        // The CLI prints a JSON skeleton of the input and sends nothing;
+        // running the command instead would be the opposite of what was
+        // asked.
+        "generate-cli-skeleton" => return Err(ParseError::GenerateSkeleton),
         "color" => {
             let value = one_of(&value, &["on", "off", "auto"])?;
             global.other.push((option.to_owned(), value));

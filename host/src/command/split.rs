@@ -21,6 +21,11 @@ pub struct Word {
 /// Splits `line` into words.
 pub fn split(line: &str) -> Result<Vec<Word>, SplitError> {
     let chars: Vec<char> = line.chars().collect();
+    // No quoting makes a NUL acceptable: no AWS value holds one, and
+    // whatever reads the value next may stop at it.
+    if let Some(at) = chars.iter().position(|&c| c == '\0') {
+        return Err(SplitError::new(at, "the command contains a NUL character"));
+    }
     let mut words = Vec::new();
     let mut current: Option<Word> = None;
     let mut i = 0;
@@ -250,6 +255,8 @@ mod tests {
             ("aws s3 ls x\\", "lone"),
             ("aws s3 ls #c", "comment"),
             ("aws s3 ls a\0b", "NUL"),
+            ("aws s3 ls 'a\0b'", "NUL"),
+            ("aws s3 ls a\\\0b", "NUL"),
         ] {
             let err = split(line).unwrap_err().to_string();
             let needle = needle.replace("`` ` ``", "`");

@@ -430,6 +430,15 @@ impl Executor {
                         ));
                         continue;
                     }
+                    if let Some(Place::Local(root)) = to
+                        && let Some(link) = link_on_the_way(root, rel)
+                    {
+                        warnings.push(format!(
+                            "warning: Skipping file s3://{bucket}/{object_key}. `{}` is a symbolic link, and this server does not write through links (it could lead out of the working directory).",
+                            link.display()
+                        ));
+                        continue;
+                    }
                     let mtime = object
                         .get("LastModified")
                         .and_then(|v| timestamp::read(v).ok())
@@ -939,6 +948,24 @@ fn guess_type(key: &str) -> Option<&'static str> {
 }
 
 /// Whether `rel` stays below its folder (no `..`, not absolute).
+/// The first symbolic link on the way from `root` to `root/rel`, the file
+/// itself included. The parser checked the destination folder; the files a
+/// recursive download writes below it are named by the bucket's keys, so a
+/// link already there (`outdir -> ..`) must not carry them elsewhere.
+fn link_on_the_way(root: &Path, rel: &str) -> Option<PathBuf> {
+    let mut path = root.to_path_buf();
+    for part in Path::new(rel).components() {
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => return Some(path),
+            Ok(_) => {}
+            // Nothing there yet: nothing below it either.
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
 fn stays_below(rel: &str) -> bool {
     Path::new(rel)
         .components()
@@ -948,6 +975,26 @@ fn stays_below(rel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_below_a_download_folder_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("w");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), root.join("out")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("x"), root.join("sub/file")).unwrap();
+        assert_eq!(
+            link_on_the_way(&root, "out/pwned.txt"),
+            Some(root.join("out"))
+        );
+        assert_eq!(
+            link_on_the_way(&root, "sub/file"),
+            Some(root.join("sub/file"))
+        );
+        assert_eq!(link_on_the_way(&root, "sub/new.txt"), None);
+        assert_eq!(link_on_the_way(&root, "new/deeper/a.txt"), None);
+    }
 
     #[test]
     fn fnmatch_as_python() {

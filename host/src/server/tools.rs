@@ -571,7 +571,10 @@ pub(super) fn record_success(
     parsed: &ParsedCommand,
     max_bytes: usize,
 ) {
-    let json_output = matches!(parsed.global.output.as_deref(), None | Some("json"));
+    // The CLI's own commands (`s3 cp`, `s3 ls`, ...) print lines, not a
+    // response: those lines are the output whatever `--output` says.
+    let json_output = matches!(parsed.global.output.as_deref(), None | Some("json"))
+        && !outcome.response.is_null();
     let output = if json_output {
         match &parsed.global.query {
             Some(q) => crate::exec::output::search(q, &outcome.response)

@@ -34,7 +34,10 @@ pub enum Access {
 /// Commands the CLI implements itself: `(service, command, class)`.
 const CUSTOMIZATIONS: &[(&str, &str, Access)] = &[
     ("s3", "ls", Access::Read),
-    ("s3", "presign", Access::Read),
+    // A presigned URL, a signed CloudFront URL, a registry password, a
+    // cluster token and a database token are bearer credentials: whoever
+    // holds them gets access (rule 2).
+    ("s3", "presign", Access::Write),
     ("s3", "cp", Access::Write),
     ("s3", "mv", Access::Write),
     ("s3", "rm", Access::Write),
@@ -42,12 +45,12 @@ const CUSTOMIZATIONS: &[(&str, &str, Access)] = &[
     ("s3", "mb", Access::Write),
     ("s3", "rb", Access::Write),
     ("s3", "website", Access::Write),
-    ("cloudfront", "sign", Access::Read),
+    ("cloudfront", "sign", Access::Write),
     ("cloudtrail", "validate-logs", Access::Read),
-    ("ecr", "get-login-password", Access::Read),
-    ("ecr-public", "get-login-password", Access::Read),
-    ("eks", "get-token", Access::Read),
-    ("rds", "generate-db-auth-token", Access::Read),
+    ("ecr", "get-login-password", Access::Write),
+    ("ecr-public", "get-login-password", Access::Write),
+    ("eks", "get-token", Access::Write),
+    ("rds", "generate-db-auth-token", Access::Write),
     ("configservice", "get-status", Access::Read),
 ];
 

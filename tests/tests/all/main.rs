@@ -5,6 +5,7 @@
     reason = "test helpers fail the test on any unexpected error"
 )]
 
+mod adversarial;
 mod cli;
 mod cli_table;
 mod differential;
