@@ -11,6 +11,7 @@ pub(crate) mod cbor;
 mod credentials;
 mod customize;
 mod http;
+mod mime_types;
 pub mod output;
 mod paginate;
 pub mod parse;

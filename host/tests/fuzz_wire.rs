@@ -15,8 +15,16 @@ use std::sync::{Arc, OnceLock};
 use aws_api_mcp::command::Parser;
 use aws_api_mcp::fuzzing;
 use aws_api_mcp::model::{Protocol, Service};
-use fuzz::{cases, edits, mutate, mutate_text};
+use fuzz::{cases, edits, mutate, mutate_text, within_memory};
 use proptest::prelude::*;
+
+#[global_allocator]
+static COUNTING: fuzz::Counting = fuzz::Counting;
+
+/// The most any reader may hold at once for one input of a few kilobytes:
+/// a body that makes a reader allocate far beyond its size would let
+/// whoever answers a request (or a proxy) take the server's memory.
+const MEMORY_LIMIT: usize = 64 << 20;
 
 fn parser() -> &'static Parser {
     static PARSER: OnceLock<Parser> = OnceLock::new();
@@ -156,14 +164,24 @@ fn seed_service(seed: &Seed) -> Arc<Service> {
     Arc::clone(&all[index])
 }
 
-fn run_seed(seed: &Seed, status: u16, headers: Vec<(String, String)>, body: &[u8]) {
+/// Reads `body` as the answer to `seed`'s operation, within the memory
+/// limit. The models are decoded before the count starts: decoding one is
+/// the server's start-up work, not the reader's.
+fn run_seed(
+    seed: &Seed,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: &[u8],
+) -> Result<(), TestCaseError> {
     let service = seed_service(seed);
     let operation = service
         .operations
         .iter()
         .find(|o| o.name == seed.operation)
         .expect("the seed's operation");
-    fuzzing::response(&service, operation, status, &headers, body);
+    within_memory(MEMORY_LIMIT, || {
+        fuzzing::response(&service, operation, status, &headers, body);
+    })
 }
 
 fn seed_headers(seed: &Seed) -> Vec<(String, String)> {
@@ -249,7 +267,7 @@ proptest! {
         let body = mutate(seed.body.as_bytes(), &edits);
         let status = status_change.unwrap_or(seed.status);
         let headers = if drop_headers { Vec::new() } else { seed_headers(seed) };
-        run_seed(seed, status, headers, &body);
+        run_seed(seed, status, headers, &body)?;
     }
 
     #[test]
@@ -264,59 +282,65 @@ proptest! {
             .zip(values.iter().chain(std::iter::repeat(&String::new())))
             .map(|((k, _), v)| ((*k).to_owned(), v.clone()))
             .collect();
-        run_seed(seed, seed.status, headers, seed.body.as_bytes());
+        run_seed(seed, seed.status, headers, seed.body.as_bytes())?;
     }
 
     #[test]
     fn arbitrary_bodies(seed in 0..SEEDS.len(), body in proptest::collection::vec(any::<u8>(), 0..512)) {
         let seed = &SEEDS[seed];
-        run_seed(seed, seed.status, seed_headers(seed), &body);
+        run_seed(seed, seed.status, seed_headers(seed), &body)?;
     }
 
     #[test]
     fn xml_bodies(seed in 0..SEEDS.len(), edits in edits()) {
-        fuzzing::xml(&mutate(SEEDS[seed].body.as_bytes(), &edits));
+        let body = mutate(SEEDS[seed].body.as_bytes(), &edits);
+        within_memory(MEMORY_LIMIT, || fuzzing::xml(&body))?;
     }
 
     #[test]
     fn cbor_bodies(edits in edits(), error in any::<bool>()) {
         let body = mutate(CBOR_SEED, &edits);
-        fuzzing::cbor(&body);
         let service = cbor_service();
-        if let Some(operation) = service.operations.first() {
-            let status = if error { 400 } else { 200 };
-            fuzzing::response(service, operation, status, &[], &body);
-        }
+        within_memory(MEMORY_LIMIT, || {
+            fuzzing::cbor(&body);
+            if let Some(operation) = service.operations.first() {
+                let status = if error { 400 } else { 200 };
+                fuzzing::response(service, operation, status, &[], &body);
+            }
+        })?;
     }
 
     #[test]
     fn arbitrary_cbor(body in proptest::collection::vec(any::<u8>(), 0..256)) {
-        fuzzing::cbor(&body);
+        within_memory(MEMORY_LIMIT, || fuzzing::cbor(&body))?;
     }
 
     #[test]
     fn query_expressions(seed in 0..QUERY_SEEDS.len(), edits in edits()) {
-        fuzzing::query(&mutate_text(QUERY_SEEDS[seed], &edits), query_document());
+        let expression = mutate_text(QUERY_SEEDS[seed], &edits);
+        within_memory(MEMORY_LIMIT, || fuzzing::query(&expression, query_document()))?;
     }
 
     #[test]
     fn arbitrary_query_expressions(expression in "[ -~]{0,120}") {
-        fuzzing::query(&expression, query_document());
+        within_memory(MEMORY_LIMIT, || fuzzing::query(&expression, query_document()))?;
     }
 
     #[test]
     fn shorthand_values(seed in 0..SHORTHAND_SEEDS.len(), edits in edits()) {
-        fuzzing::shorthand(&mutate_text(SHORTHAND_SEEDS[seed], &edits));
+        let text = mutate_text(SHORTHAND_SEEDS[seed], &edits);
+        within_memory(MEMORY_LIMIT, || fuzzing::shorthand(&text))?;
     }
 
     #[test]
     fn arbitrary_shorthand(text in ".{0,200}") {
-        fuzzing::shorthand(&text);
+        within_memory(MEMORY_LIMIT, || fuzzing::shorthand(&text))?;
     }
 
     #[test]
     fn split_lines(seed in 0..LINE_SEEDS.len(), edits in edits()) {
-        fuzzing::split(&mutate_text(LINE_SEEDS[seed], &edits));
+        let line = mutate_text(LINE_SEEDS[seed], &edits);
+        within_memory(MEMORY_LIMIT, || fuzzing::split(&line))?;
     }
 }
 

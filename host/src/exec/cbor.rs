@@ -243,8 +243,15 @@ impl Reader<'_> {
             5 => {
                 let mut map = Map::new();
                 let mut entry = |r: &mut Self| -> Result<(), String> {
+                    // Keys are strings in this protocol; a scalar is
+                    // written out, but a list or map as a key is refused:
+                    // printing nested keys as JSON doubles their escapes
+                    // at every level, so a 1 KiB body could take gigabytes.
                     let key = match r.item(depth + 1)? {
                         Value::String(s) => s,
+                        Value::Array(_) | Value::Object(_) => {
+                            return Err("a CBOR map key that is a list or a map".to_owned());
+                        }
                         other => other.to_string(),
                     };
                     let value = r.item(depth + 1)?;
@@ -311,6 +318,16 @@ fn half(b: &[u8]) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn keys_that_are_maps_are_refused() {
+        // {{{...}: 1}: 1} nested: each level would double the escapes.
+        let mut body = vec![0xa1; 40];
+        body.push(0xa0);
+        body.extend(std::iter::repeat_n(0x01, 40));
+        let error = super::decode(&body).unwrap_err();
+        assert!(error.contains("key that is a list or a map"), "{error}");
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -100,6 +100,8 @@ impl Place {
 struct Item {
     from: Place,
     to: Option<Place>,
+    /// The source's size, when a listing or HeadObject gave it.
+    size: u64,
 }
 
 /// A file or object found under a folder or prefix.
@@ -185,7 +187,35 @@ impl Executor {
         } else if recursive {
             self.tree(&run, &from, to.as_ref()).await?
         } else {
-            (vec![single(&from, to.as_ref())], Vec::new())
+            // The CLI looks the object up first, and a missing one is
+            // HeadObject's 404, before anything is written.
+            let mut size = 0;
+            if let Place::S3 { bucket, key } = &from
+                && verb != "rm"
+            {
+                size = self.head_single(&run, bucket, key).await?;
+            }
+            // Filters apply to a single file too, against its folder.
+            let (root, path) = match &from {
+                Place::Local(file) => (
+                    Place::Local(file.parent().map(Path::to_path_buf).unwrap_or_default()),
+                    file.display().to_string(),
+                ),
+                Place::S3 { bucket, key } => (
+                    Place::S3 {
+                        bucket: bucket.clone(),
+                        key: key.rsplit_once('/').map_or("", |(d, _)| d).to_owned(),
+                    },
+                    format!("{bucket}/{key}"),
+                ),
+            };
+            let keep = Filters::new(command, &root).keep(&path);
+            let items = if keep {
+                vec![single(&from, to.as_ref(), size)]
+            } else {
+                Vec::new()
+            };
+            (items, Vec::new())
         };
         let mut out = String::new();
         for warning in warnings {
@@ -279,6 +309,7 @@ impl Executor {
             .map(|(rel, entry)| Item {
                 from: entry.place,
                 to: to.map(|t| below(t, &rel)),
+                size: entry.size,
             })
             .collect();
         Ok((items, warnings))
@@ -307,7 +338,9 @@ impl Executor {
         let download = matches!(to, Place::Local(_));
         let existing: std::collections::BTreeMap<&str, &Entry> =
             destination.iter().map(|(k, v)| (k.as_str(), v)).collect();
-        let mut items = Vec::new();
+        // Transfers and deletions in the order of their keys, as the CLI's
+        // comparator walks both sorted listings.
+        let mut items: Vec<(&str, Item)> = Vec::new();
         for (rel, entry) in &source {
             let changed = match existing.get(rel.as_str()) {
                 None => true,
@@ -331,10 +364,14 @@ impl Executor {
                 }
             };
             if changed {
-                items.push(Item {
-                    from: entry.place.clone(),
-                    to: Some(below(to, rel)),
-                });
+                items.push((
+                    rel,
+                    Item {
+                        from: entry.place.clone(),
+                        to: Some(below(to, rel)),
+                        size: entry.size,
+                    },
+                ));
             }
         }
         if flag("delete") {
@@ -342,14 +379,19 @@ impl Executor {
                 source.iter().map(|(k, _)| k.as_str()).collect();
             for (rel, entry) in &destination {
                 if !kept.contains(rel.as_str()) {
-                    items.push(Item {
-                        from: entry.place.clone(),
-                        to: None,
-                    });
+                    items.push((
+                        rel,
+                        Item {
+                            from: entry.place.clone(),
+                            to: None,
+                            size: entry.size,
+                        },
+                    ));
                 }
             }
         }
-        Ok((items, warnings))
+        items.sort_by(|a, b| a.0.cmp(b.0));
+        Ok((items.into_iter().map(|(_, item)| item).collect(), warnings))
     }
 
     /// The files or objects under `root`, filtered, by their path relative
@@ -368,8 +410,14 @@ impl Executor {
             Place::Local(dir) => {
                 let mut files = Vec::new();
                 walk(dir, &mut files)?;
+                // In the order of their keys, as the CLI lists them
+                // (`a-b.txt`, `a.txt`, `a/b.txt`), not folder by folder.
+                let mut files: Vec<(String, PathBuf)> = files
+                    .into_iter()
+                    .map(|f| (relative_key(dir, &f), f))
+                    .collect();
                 files.sort();
-                for file in files {
+                for (_, file) in files {
                     if !filters.keep(&file.display().to_string()) {
                         continue;
                     }
@@ -422,6 +470,13 @@ impl Executor {
                     };
                     let rel = object_key.strip_prefix(&prefix).unwrap_or(object_key);
                     if rel.is_empty() || !filters.keep(&format!("{bucket}/{object_key}")) {
+                        continue;
+                    }
+                    // Empty keys ending in `/` are folders made in the
+                    // console: only `rm` sees them, as in the CLI (a
+                    // download makes folders as it needs them).
+                    let size = object.get("Size").and_then(Value::as_u64).unwrap_or(0);
+                    if object_key.ends_with('/') && size == 0 && run.command.cli_operation != "rm" {
                         continue;
                     }
                     if matches!(to, Some(Place::Local(_))) && !stays_below(rel) {
@@ -506,9 +561,23 @@ impl Executor {
                     bucket: b2,
                     key: k2,
                 }),
+            ) if item.size > PART_SIZE => {
+                self.copy_parts(run, (bucket, key), (b2, k2), item.size)
+                    .await?;
+                if verb == "mv" {
+                    self.delete(run, bucket, key).await?;
+                }
+            }
+            (
+                Place::S3 { bucket, key },
+                Some(Place::S3 {
+                    bucket: b2,
+                    key: k2,
+                }),
             ) => {
                 let copy = s3::op(run.service, "CopyObject")?;
-                let mut params = object_options(run, Some(k2));
+                // The CLI guesses a copy's type from the source key.
+                let mut params = object_options(run, Some(key));
                 params.insert("Bucket".to_owned(), json!(b2));
                 params.insert("Key".to_owned(), json!(k2));
                 params.insert("CopySource".to_owned(), json!(format!("{bucket}/{key}")));
@@ -530,6 +599,40 @@ impl Executor {
             }
         }
         Ok(())
+    }
+
+    /// HeadObject of the source of a single download or copy, with the
+    /// CLI's words for a missing key; the object's size.
+    async fn head_single(&self, run: &Run<'_>, bucket: &str, key: &str) -> Result<u64, ExecError> {
+        let head = s3::op(run.service, "HeadObject")?;
+        let params = Map::from_iter([
+            ("Bucket".to_owned(), json!(bucket)),
+            ("Key".to_owned(), json!(key)),
+        ]);
+        match self
+            .call(run.service, head, &params, run.target, None)
+            .await
+        {
+            Ok(head) => Ok(head
+                .get("ContentLength")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)),
+            Err(ExecError::Service {
+                operation,
+                status: 404,
+                mut error,
+                attempts,
+            }) => {
+                error.message = format!("Key \"{key}\" does not exist");
+                Err(ExecError::Service {
+                    operation,
+                    status: 404,
+                    error,
+                    attempts,
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     async fn delete(&self, run: &Run<'_>, bucket: &str, key: &str) -> Result<(), ExecError> {
@@ -555,7 +658,8 @@ impl Executor {
             ExecError::Request(format!("`{}` cannot be read: {e}", file.display()))
         };
         let size = std::fs::metadata(file).map_err(unreadable)?.len();
-        let mut params = object_options(run, Some(key));
+        // The CLI guesses an upload's type from the local file's name.
+        let mut params = object_options(run, Some(&file.to_string_lossy()));
         params.insert("Bucket".to_owned(), json!(bucket));
         params.insert("Key".to_owned(), json!(key));
         if size <= PART_SIZE {
@@ -570,6 +674,11 @@ impl Executor {
                 .map(|_| ());
         }
         let create = s3::op(run.service, "CreateMultipartUpload")?;
+        // As s3transfer does: parts carry CRC32 checksums, and the object
+        // a composite of them.
+        params
+            .entry("ChecksumAlgorithm")
+            .or_insert_with(|| json!("CRC32"));
         let started = self
             .call(run.service, create, &params, run.target, None)
             .await?;
@@ -603,6 +712,79 @@ impl Executor {
                 Err(e)
             }
         }
+    }
+
+    /// A copy above 8 MiB in 8 MiB `UploadPartCopy` ranges, as the CLI's
+    /// transfer manager makes it. Like the CLI v1, the new object gets only
+    /// the options the command gives (no guessed type, no checksum).
+    async fn copy_parts(
+        &self,
+        run: &Run<'_>,
+        (bucket, key): (&str, &str),
+        (to_bucket, to_key): (&str, &str),
+        size: u64,
+    ) -> Result<(), ExecError> {
+        let mut params = object_options(run, None);
+        params.insert("Bucket".to_owned(), json!(to_bucket));
+        params.insert("Key".to_owned(), json!(to_key));
+        let create = s3::op(run.service, "CreateMultipartUpload")?;
+        let started = self
+            .call(run.service, create, &params, run.target, None)
+            .await?;
+        let upload_id = started
+            .get("UploadId")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                ExecError::Response("CreateMultipartUpload gave no UploadId".to_owned())
+            })?
+            .to_owned();
+        let ids = Map::from_iter([
+            ("Bucket".to_owned(), json!(to_bucket)),
+            ("Key".to_owned(), json!(to_key)),
+            ("UploadId".to_owned(), json!(upload_id)),
+        ]);
+        let copy_part = s3::op(run.service, "UploadPartCopy")?;
+        let mut parts = Vec::new();
+        let mut failed = None;
+        for (number, start) in (1u32..).zip((0..size).step_by(PART_SIZE as usize)) {
+            let end = (start + PART_SIZE).min(size) - 1;
+            let mut params = ids.clone();
+            params.insert("PartNumber".to_owned(), json!(number));
+            params.insert("CopySource".to_owned(), json!(format!("{bucket}/{key}")));
+            params.insert(
+                "CopySourceRange".to_owned(),
+                json!(format!("bytes={start}-{end}")),
+            );
+            match self
+                .call(run.service, copy_part, &params, run.target, None)
+                .await
+            {
+                Ok(done) => {
+                    let etag = done
+                        .get("CopyPartResult")
+                        .and_then(|r| r.get("ETag"))
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    parts.push(json!({"ETag": etag, "PartNumber": number}));
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Some(e) = failed {
+            if let Ok(abort) = s3::op(run.service, "AbortMultipartUpload") {
+                let _ = self.call(run.service, abort, &ids, run.target, None).await;
+            }
+            return Err(e);
+        }
+        let complete = s3::op(run.service, "CompleteMultipartUpload")?;
+        let mut params = ids;
+        params.insert("MultipartUpload".to_owned(), json!({ "Parts": parts }));
+        self.call(run.service, complete, &params, run.target, None)
+            .await
+            .map(|_| ())
     }
 
     async fn upload_parts(
@@ -655,7 +837,7 @@ impl Executor {
 }
 
 /// The item of a command without `--recursive`.
-fn single(from: &Place, to: Option<&Place>) -> Item {
+fn single(from: &Place, to: Option<&Place>, size: u64) -> Item {
     let name = match from {
         Place::Local(path) => path
             .file_name()
@@ -674,6 +856,7 @@ fn single(from: &Place, to: Option<&Place>) -> Item {
     Item {
         from: from.clone(),
         to,
+        size,
     }
 }
 
@@ -879,8 +1062,8 @@ fn class(p: &[char], start: usize, c: char) -> Option<(bool, usize)> {
 }
 
 /// `PutObject`-style members from the command's options, with the content
-/// type guessed from the key as the CLI guesses it.
-fn object_options(run: &Run<'_>, key: Option<&str>) -> Map<String, Value> {
+/// type guessed from `name` (the source's) as the CLI guesses it.
+fn object_options(run: &Run<'_>, name: Option<&str>) -> Map<String, Value> {
     let mut params = Map::new();
     for p in &run.command.parameters {
         if let Some((_, member)) = OBJECT_OPTIONS.iter().find(|(o, _)| *o == p.cli_name)
@@ -896,58 +1079,48 @@ fn object_options(run: &Run<'_>, key: Option<&str>) -> Map<String, Value> {
         .any(|p| p.cli_name == "no-guess-mime-type");
     if guess
         && !params.contains_key("ContentType")
-        && let Some(kind) = key.and_then(guess_type)
+        && let Some(kind) = name.and_then(guess_type)
     {
         params.insert("ContentType".to_owned(), json!(kind));
     }
     params
 }
 
-/// `mimetypes.guess_type` for common extensions.
-fn guess_type(key: &str) -> Option<&'static str> {
-    let ext = key.rsplit_once('.')?.1.to_ascii_lowercase();
-    // Python 3.11's table (the CLI's) for common extensions; `.gz` is an
-    // encoding there, not a type.
-    Some(match ext.as_str() {
-        "txt" => "text/plain",
-        "html" | "htm" => "text/html",
-        "css" => "text/css",
-        "csv" => "text/csv",
-        "js" => "text/javascript",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "tar" | "tgz" => "application/x-tar",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "ico" => "image/vnd.microsoft.icon",
-        "webp" => "image/webp",
-        "tif" | "tiff" => "image/tiff",
-        "bmp" => "image/bmp",
-        "mp4" => "video/mp4",
-        "mov" => "video/quicktime",
-        "mpeg" | "mpg" => "video/mpeg",
-        "mp3" => "audio/mpeg",
-        "wav" => "audio/x-wav",
-        "wasm" => "application/wasm",
-        "md" => "text/markdown",
-        "py" => "text/x-python",
-        "sh" => "text/x-sh",
-        "bin" | "so" => "application/octet-stream",
-        "exe" | "dll" => "application/x-msdos-program",
-        "tsv" => "text/tab-separated-values",
-        "rtf" => "application/rtf",
-        "doc" => "application/msword",
-        "xls" => "application/vnd.ms-excel",
-        "xhtml" => "application/xhtml+xml",
-        _ => return None,
-    })
+/// `mimetypes.guess_type(name)[0]` as Python 3.11 answers it with its
+/// built-in tables: `.tgz` read as `.tar.gz`, an encoding extension
+/// (`.gz`) set aside, then the type of the extension left.
+fn guess_type(name: &str) -> Option<&'static str> {
+    use super::mime_types::{ENCODINGS, SUFFIXES, TYPES};
+    let mut name = name.to_owned();
+    let mut ext = splitext(&name).to_owned();
+    while let Some((_, long)) = SUFFIXES
+        .iter()
+        .find(|(s, _)| *s == ext.to_ascii_lowercase())
+    {
+        name = format!("{}{long}", &name[..name.len() - ext.len()]);
+        ext = splitext(&name).to_owned();
+    }
+    if ENCODINGS.contains(&ext.as_str()) {
+        name.truncate(name.len() - ext.len());
+        ext = splitext(&name).to_owned();
+    }
+    let ext = ext.to_ascii_lowercase();
+    TYPES
+        .binary_search_by(|(e, _)| (*e).cmp(ext.as_str()))
+        .ok()
+        .map(|i| TYPES[i].1)
 }
 
-/// Whether `rel` stays below its folder (no `..`, not absolute).
+/// `posixpath.splitext(name)[1]`: the last `.` of the last component, with
+/// the dot, unless only dots come before it.
+fn splitext(name: &str) -> &str {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    match file.rfind('.') {
+        Some(dot) if file[..dot].chars().any(|c| c != '.') => &file[dot..],
+        _ => "",
+    }
+}
+
 /// The first symbolic link on the way from `root` to `root/rel`, the file
 /// itself included. The parser checked the destination folder; the files a
 /// recursive download writes below it are named by the bucket's keys, so a
@@ -966,6 +1139,7 @@ fn link_on_the_way(root: &Path, rel: &str) -> Option<PathBuf> {
     None
 }
 
+/// Whether `rel` stays below its folder (no `..`, not absolute).
 fn stays_below(rel: &str) -> bool {
     Path::new(rel)
         .components()
@@ -994,6 +1168,25 @@ mod tests {
         );
         assert_eq!(link_on_the_way(&root, "sub/new.txt"), None);
         assert_eq!(link_on_the_way(&root, "new/deeper/a.txt"), None);
+    }
+
+    #[test]
+    fn content_types_as_python_guesses_them() {
+        for (name, kind) in [
+            ("a.txt", Some("text/plain")),
+            ("dir/A.JSON", Some("application/json")),
+            ("exports/2024-01.csv.gz", Some("text/csv")),
+            ("backup-1.tar.gz", Some("application/x-tar")),
+            ("x.tgz", Some("application/x-tar")),
+            ("a.txt.bz2", Some("text/plain")),
+            ("a.gz", None),
+            ("a.log", None),
+            (".bashrc", None),
+            ("dir.d/file", None),
+            ("meeting notes.txt", Some("text/plain")),
+        ] {
+            assert_eq!(guess_type(name), kind, "{name}");
+        }
     }
 
     #[test]

@@ -71,3 +71,80 @@ pub fn mutate(seed: &[u8], edits: &[Edit]) -> Vec<u8> {
 pub fn mutate_text(seed: &str, edits: &[Edit]) -> String {
     String::from_utf8_lossy(&mutate(seed.as_bytes(), edits)).into_owned()
 }
+
+/// An allocator that counts, per thread, the bytes live and the most live
+/// at once since the last [`reset_peak`]: a fuzz case can then require
+/// that reading a few kilobytes never needs more than a bound, and
+/// proptest shrinks any input that does to the smallest one.
+pub struct Counting;
+
+thread_local! {
+    static LIVE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static PEAK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn count(delta: isize) {
+    // `try_with`: during thread teardown the counters may be gone.
+    let _ = LIVE.try_with(|live| {
+        let now = live.get().saturating_add_signed(delta);
+        live.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
+
+// SAFETY: every call goes to `System` unchanged; the counting touches only
+// const-initialized thread-locals, which never allocate.
+#[allow(
+    unsafe_code,
+    reason = "a counting allocator for the fuzz targets, passing every call to System"
+)]
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        count(layout.size() as isize);
+        // SAFETY: the caller's contract is passed on as is.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        count(-(layout.size() as isize));
+        // SAFETY: as above.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        count(new as isize - layout.size() as isize);
+        // SAFETY: as above.
+        unsafe { std::alloc::System.realloc(ptr, layout, new) }
+    }
+}
+
+/// Starts a new peak at what this thread holds now.
+pub fn reset_peak() {
+    let now = LIVE.with(std::cell::Cell::get);
+    PEAK.with(|p| p.set(now));
+}
+
+/// The most this thread held at once since [`reset_peak`], above what it
+/// held then.
+pub fn peak_since(start: usize) -> usize {
+    PEAK.with(std::cell::Cell::get).saturating_sub(start)
+}
+
+/// What this thread holds now.
+pub fn live() -> usize {
+    LIVE.with(std::cell::Cell::get)
+}
+
+/// Runs `f` and fails the case if it needed more than `limit` bytes at once.
+pub fn within_memory(limit: usize, f: impl FnOnce()) -> Result<(), TestCaseError> {
+    let start = live();
+    reset_peak();
+    f();
+    let used = peak_since(start);
+    if used > limit {
+        return Err(TestCaseError::fail(format!(
+            "needed {} MiB at once (limit {} MiB)",
+            used >> 20,
+            limit >> 20
+        )));
+    }
+    Ok(())
+}
