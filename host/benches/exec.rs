@@ -1,8 +1,9 @@
 //! Execution as a client sees it, against moto on loopback: the median
 //! time `call_aws` adds over moto's own answer to the same small request
 //! (`sts get-caller-identity`), and the server's peak memory while it pages
-//! through 10,000 DynamoDB items; and `s3 sync` of 1,000 small files
-//! beside the AWS CLI.
+//! through 10,000 DynamoDB items; `s3 sync` of 1,000 small files beside
+//! the AWS CLI; and 1,000 concurrent calls over one session (throughput,
+//! p50 and p99).
 //!
 //! Needs a Python with `moto[server]`: `AWS_API_MCP_MOTO_PYTHON`, or the
 //! venv `.ci/run` makes (`target/mcp-client-venv`). Run with
@@ -428,5 +429,67 @@ fn main() -> anyhow::Result<()> {
         before as f64 / 1024.0,
         after as f64 / 1024.0
     );
-    sync_throughput(&mut server, &moto)
+    sync_throughput(&mut server, &moto)?;
+    concurrent_load(&mut server)
+}
+
+/// 1,000 `call_aws` calls sent at once over the one stdio session: a
+/// quarter each of reads run on moto (`sts get-caller-identity`), listings
+/// run on moto (`dynamodb list-tables`), commands the denylist refuses and
+/// commands that do not parse. Each answer is checked; a call's latency
+/// runs from its own send to its answer, so p50 and p99 include the
+/// queueing a busy client sees.
+fn concurrent_load(server: &mut Server) -> anyhow::Result<()> {
+    const CALLS: u64 = 1_000;
+    let kind = |i: u64| match i % 4 {
+        0 => ("aws sts get-caller-identity", "succeeded"),
+        1 => ("aws dynamodb list-tables", "succeeded"),
+        2 => ("aws configure list", "denied"),
+        _ => ("aws sts get-caller-identiti", "invalid"),
+    };
+    let mut sent = std::collections::HashMap::new();
+    let start = Instant::now();
+    for i in 0..CALLS {
+        let (command, _) = kind(i);
+        writeln!(
+            server.stdin,
+            "{}",
+            json!({"jsonrpc": "2.0", "id": 50_000 + i, "method": "tools/call",
+                   "params": {"name": "call_aws", "arguments": {"cli_command": command}}})
+        )?;
+        sent.insert(50_000 + i, Instant::now());
+    }
+    server.stdin.flush()?;
+    let mut latencies = Vec::with_capacity(CALLS as usize);
+    while latencies.len() < CALLS as usize {
+        let mut line = String::new();
+        ensure!(
+            server.stdout.read_line(&mut line)? > 0,
+            "the server closed stdout"
+        );
+        let message: Value = serde_json::from_str(&line)?;
+        let Some(id) = message["id"].as_u64() else {
+            continue;
+        };
+        let Some(at) = sent.remove(&id) else {
+            continue;
+        };
+        latencies.push(at.elapsed());
+        let result = &message["result"]["structuredContent"]["results"][0];
+        let (command, status) = kind(id - 50_000);
+        ensure!(
+            result["status"] == status && result["command"] == command,
+            "call {id}: {result}"
+        );
+    }
+    let total = start.elapsed();
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    println!(
+        "1,000 concurrent call_aws (half run on moto), one session: {total:>10.3?} ({:.0} calls/s), p50 {:.3?}, p99 {:.3?}",
+        CALLS as f64 / total.as_secs_f64(),
+        at(0.50),
+        at(0.99)
+    );
+    Ok(())
 }

@@ -8,6 +8,7 @@
 //! [`output`] (`--query` and the output formats).
 
 pub(crate) mod cbor;
+mod cli_commands;
 mod credentials;
 mod customize;
 mod http;
@@ -242,13 +243,23 @@ impl Executor {
         {
             return self.s3_command(service, command).await;
         }
+        if command.api_operation.is_none()
+            && cli_commands::supported(&command.cli_service, &command.cli_operation)
+        {
+            return self.cli_command(service, command).await;
+        }
         let operation = command
             .api_operation
             .as_deref()
             .and_then(|name| service.operations.iter().find(|o| o.name == name))
             .ok_or_else(|| {
+                let instead = cli_commands::alternative(&command.cli_service, &command.cli_operation)
+                    .map(|a| format!("; instead: {a}"))
+                    .unwrap_or_else(|| {
+                        "; use the API operations it is made of (`suggest_aws_commands` finds them)".to_owned()
+                    });
                 ExecError::Unsupported(format!(
-                    "`aws {} {}` is a command the AWS CLI implements itself; this server does not run it yet",
+                    "`aws {} {}` is a command the AWS CLI implements itself, and this server does not run it{instead}",
                     command.cli_service, command.cli_operation
                 ))
             })?;

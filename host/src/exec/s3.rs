@@ -13,7 +13,7 @@ use crate::model::{Operation, Service};
 pub fn supported(name: &str) -> bool {
     matches!(
         name,
-        "ls" | "mb" | "rb" | "cp" | "mv" | "rm" | "sync" | "presign"
+        "ls" | "mb" | "rb" | "cp" | "mv" | "rm" | "sync" | "presign" | "website"
     )
 }
 
@@ -98,6 +98,26 @@ impl Executor {
                 out
             }
             "cp" | "mv" | "rm" | "sync" => self.s3_transfer(service, command, &target).await?,
+            // PutBucketWebsite with the index and error documents given, as
+            // `awscli/customizations/s3/subcommands.py` builds it; prints
+            // nothing.
+            "website" => {
+                let mut config = serde_json::Map::new();
+                if let Some(index) = option("index-document") {
+                    config.insert("IndexDocument".to_owned(), json!({ "Suffix": index }));
+                }
+                if let Some(error) = option("error-document") {
+                    config.insert("ErrorDocument".to_owned(), json!({ "Key": error }));
+                }
+                let params = serde_json::Map::from_iter([
+                    ("Bucket".to_owned(), json!(bucket)),
+                    ("WebsiteConfiguration".to_owned(), Value::Object(config)),
+                ]);
+                let operation = op(service, "PutBucketWebsite")?;
+                self.call(service, operation, &params, &target, None)
+                    .await?;
+                String::new()
+            }
             "presign" => {
                 let expires_in = match option("expires-in") {
                     None => 3600,

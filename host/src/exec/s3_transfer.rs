@@ -532,14 +532,18 @@ impl Executor {
                         ExecError::Output(format!("`{}` cannot be created: {e}", dir.display()))
                     })?;
                 }
-                let get = s3::op(run.service, "GetObject")?;
-                let params = Map::from_iter([
-                    ("Bucket".to_owned(), json!(bucket)),
-                    ("Key".to_owned(), json!(key)),
-                ]);
-                let got = self
-                    .call(run.service, get, &params, run.target, Some(file))
-                    .await?;
+                let got = if item.size > PART_SIZE {
+                    self.download_parts(run, (bucket, key), file, item.size)
+                        .await?
+                } else {
+                    let get = s3::op(run.service, "GetObject")?;
+                    let params = Map::from_iter([
+                        ("Bucket".to_owned(), json!(bucket)),
+                        ("Key".to_owned(), json!(key)),
+                    ]);
+                    self.call(run.service, get, &params, run.target, Some(file))
+                        .await?
+                };
                 // The CLI gives a downloaded file the object's time, which
                 // is what `sync` compares next time.
                 if let Some(moment) = got
@@ -712,6 +716,80 @@ impl Executor {
                 Err(e)
             }
         }
+    }
+
+    /// A download above 8 MiB in 8 MiB ranged GETs, each held in memory
+    /// only while it is appended to a hidden file beside the destination,
+    /// which replaces the destination once whole. Every range after the
+    /// first names the first one's ETag (`If-Match`), so an object replaced
+    /// mid-download fails instead of mixing two versions. The answer of the
+    /// last GET (with `LastModified`).
+    async fn download_parts(
+        &self,
+        run: &Run<'_>,
+        (bucket, key): (&str, &str),
+        file: &Path,
+        size: u64,
+    ) -> Result<Map<String, Value>, ExecError> {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let partial = file.with_file_name(format!(".{name}.aws-api-mcp-download"));
+        let piece = file.with_file_name(format!(".{name}.aws-api-mcp-range"));
+        let result = self
+            .download_ranges(run, (bucket, key), (&partial, &piece), size)
+            .await;
+        let _ = std::fs::remove_file(&piece);
+        match result {
+            Ok(last) => {
+                std::fs::rename(&partial, file).map_err(|e| {
+                    ExecError::Output(format!("`{}` cannot be written: {e}", file.display()))
+                })?;
+                Ok(last)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                Err(e)
+            }
+        }
+    }
+
+    async fn download_ranges(
+        &self,
+        run: &Run<'_>,
+        (bucket, key): (&str, &str),
+        (partial, piece): (&PathBuf, &PathBuf),
+        size: u64,
+    ) -> Result<Map<String, Value>, ExecError> {
+        let unwritable = |path: &Path, e: std::io::Error| {
+            ExecError::Output(format!("`{}` cannot be written: {e}", path.display()))
+        };
+        let get = s3::op(run.service, "GetObject")?;
+        let mut out = std::fs::File::create(partial).map_err(|e| unwritable(partial, e))?;
+        let mut etag: Option<Value> = None;
+        let mut last = Map::new();
+        for start in (0..size).step_by(PART_SIZE as usize) {
+            let end = (start + PART_SIZE).min(size) - 1;
+            let mut params = Map::from_iter([
+                ("Bucket".to_owned(), json!(bucket)),
+                ("Key".to_owned(), json!(key)),
+                ("Range".to_owned(), json!(format!("bytes={start}-{end}"))),
+            ]);
+            if let Some(tag) = &etag {
+                params.insert("IfMatch".to_owned(), tag.clone());
+            }
+            last = self
+                .call(run.service, get, &params, run.target, Some(piece))
+                .await?;
+            if etag.is_none() {
+                etag = last.get("ETag").cloned();
+            }
+            let mut range = std::fs::File::open(piece).map_err(|e| unwritable(piece, e))?;
+            std::io::copy(&mut range, &mut out).map_err(|e| unwritable(partial, e))?;
+        }
+        out.sync_all().map_err(|e| unwritable(partial, e))?;
+        Ok(last)
     }
 
     /// A copy above 8 MiB in 8 MiB `UploadPartCopy` ranges, as the CLI's
