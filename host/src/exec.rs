@@ -689,7 +689,7 @@ impl Executor {
     }
 }
 
-fn env_flag(name: &str) -> bool {
+pub(super) fn env_flag(name: &str) -> bool {
     std::env::var(name).is_ok_and(|v| v.eq_ignore_ascii_case("true"))
 }
 

@@ -5,7 +5,7 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use super::{ExecError, Executor, Outcome};
+use super::{ExecError, Executor, Outcome, Target};
 use crate::command::ParsedCommand;
 use crate::model::Service;
 
@@ -14,18 +14,14 @@ pub fn supported(service: &str, command: &str) -> bool {
     matches!(
         (service, command),
         ("ecr" | "ecr-public", "get-login-password")
+            | ("eks", "get-token")
+            | ("rds", "generate-db-auth-token")
     )
 }
 
 /// What to use instead of a CLI command this server does not run.
 pub fn alternative(service: &str, command: &str) -> Option<&'static str> {
     Some(match (service, command) {
-        ("eks", "get-token") => {
-            "`aws eks describe-cluster` gives the endpoint and certificate; a token is a presigned `sts get-caller-identity`"
-        }
-        ("rds", "generate-db-auth-token") => {
-            "IAM database authentication tokens are presigned URLs this server does not make yet; use a database password from `aws secretsmanager get-secret-value`"
-        }
         ("codeartifact", "login") => "`aws codeartifact get-authorization-token`",
         ("cloudformation", "package") => {
             "upload the artifacts with `aws s3 cp` and reference their S3 URLs in the template"
@@ -80,9 +76,30 @@ impl Executor {
         command: &ParsedCommand,
     ) -> Result<Outcome, ExecError> {
         let target = self.target(service, &command.global).await?;
+        let printed = match command.cli_operation.as_str() {
+            "get-token" => self.eks_token(command, &target).await?,
+            "generate-db-auth-token" => self.rds_token(command, &target).await?,
+            _ => self.login_password(service, &target).await?,
+        };
+        Ok(Outcome {
+            response: Value::Null,
+            printed,
+            pages: 1,
+            cut_at_page_limit: None,
+            next_token: None,
+        })
+    }
+
+    /// `ecr get-login-password`: the password in GetAuthorizationToken's
+    /// token.
+    async fn login_password(
+        &self,
+        service: &Service,
+        target: &Target,
+    ) -> Result<String, ExecError> {
         let operation = super::s3::op(service, "GetAuthorizationToken")?;
         let answer = self
-            .call(service, operation, &Map::new(), &target, None)
+            .call(service, operation, &Map::new(), target, None)
             .await?;
         // `ecr` answers a list of authorization data, `ecr-public` one.
         let data = match answer.get("authorizationData") {
@@ -107,12 +124,134 @@ impl Executor {
             .split_once(':')
             .map_or(decoded.as_str(), |(_, p)| p)
             .to_owned();
-        Ok(Outcome {
-            response: Value::Null,
-            printed: format!("{password}\n"),
-            pages: 1,
-            cut_at_page_limit: None,
-            next_token: None,
-        })
+        Ok(format!("{password}\n"))
+    }
+
+    /// `eks get-token --cluster-name c`: a presigned STS
+    /// GetCallerIdentity naming the cluster in `x-k8s-aws-id`, valid 60 s,
+    /// as `k8s-aws-v1.` + its URL in unpadded base64url, inside the
+    /// `ExecCredential` the CLI prints (which kubectl reads).
+    async fn eks_token(
+        &self,
+        command: &ParsedCommand,
+        target: &Target,
+    ) -> Result<String, ExecError> {
+        let option = |name: &str| {
+            command
+                .parameters
+                .iter()
+                .find(|p| p.cli_name == name)
+                .and_then(|p| p.value.as_str().map(str::to_owned))
+        };
+        let cluster = option("cluster-name")
+            .or_else(|| option("cluster-id"))
+            .ok_or_else(|| {
+                ExecError::Request("`aws eks get-token` needs `--cluster-name`".to_owned())
+            })?;
+        let base = std::env::var("AWS_ENDPOINT_URL_STS")
+            .ok()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            .filter(|u| !u.is_empty() && !super::env_flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))
+            .unwrap_or_else(|| {
+                let suffix = if target.region.starts_with("cn-") {
+                    "amazonaws.com.cn"
+                } else {
+                    "amazonaws.com"
+                };
+                format!("https://sts.{}.{suffix}", target.region)
+            });
+        let url = format!(
+            "{}/?Action=GetCallerIdentity&Version=2011-06-15",
+            base.trim_end_matches('/')
+        );
+        let credentials = self
+            .credentials
+            .credentials(target.profile.as_deref())
+            .await?;
+        let now = std::time::SystemTime::now();
+        let scope = super::sign::Scope {
+            name: "sts".to_owned(),
+            region: target.region.clone(),
+            s3: false,
+        };
+        let signed = super::sign::presign_url(
+            &url,
+            &[("x-k8s-aws-id", cluster.as_str())],
+            &credentials,
+            &scope,
+            now,
+            std::time::Duration::from_secs(60),
+        )?;
+        let token = format!(
+            "k8s-aws-v1.{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signed)
+        );
+        // The CLI says the token expires 14 minutes from now (STS accepts
+        // it for 15).
+        let expires = now + std::time::Duration::from_secs(14 * 60);
+        let secs = expires
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let credential = serde_json::json!({
+            "kind": "ExecCredential",
+            "apiVersion": "client.authentication.k8s.io/v1beta1",
+            "spec": {},
+            "status": {
+                "expirationTimestamp": super::timestamp::iso8601(super::timestamp::Moment {
+                    secs: i64::try_from(secs).unwrap_or(i64::MAX),
+                    nanos: 0,
+                }),
+                "token": token,
+            }
+        });
+        Ok(format!("{}\n", super::query::python_json(&credential)))
+    }
+
+    /// `rds generate-db-auth-token --hostname h --port p --username u`:
+    /// a presigned `connect` for `rds-db`, valid 15 minutes, printed
+    /// without its scheme, as the CLI prints it.
+    async fn rds_token(
+        &self,
+        command: &ParsedCommand,
+        target: &Target,
+    ) -> Result<String, ExecError> {
+        let option = |name: &str| {
+            command
+                .parameters
+                .iter()
+                .find(|p| p.cli_name == name)
+                .map(|p| match &p.value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+        };
+        let missing = |name: &str| {
+            ExecError::Request(format!("`aws rds generate-db-auth-token` needs `--{name}`"))
+        };
+        let host = option("hostname").ok_or_else(|| missing("hostname"))?;
+        let port = option("port").ok_or_else(|| missing("port"))?;
+        let user = option("username").ok_or_else(|| missing("username"))?;
+        let url = format!(
+            "https://{host}:{port}/?Action=connect&DBUser={}",
+            super::serialize::encode(&user, true)
+        );
+        let credentials = self
+            .credentials
+            .credentials(target.profile.as_deref())
+            .await?;
+        let scope = super::sign::Scope {
+            name: "rds-db".to_owned(),
+            region: target.region.clone(),
+            s3: false,
+        };
+        let signed = super::sign::presign_url(
+            &url,
+            &[],
+            &credentials,
+            &scope,
+            std::time::SystemTime::now(),
+            std::time::Duration::from_secs(900),
+        )?;
+        Ok(format!("{}\n", signed.trim_start_matches("https://")))
     }
 }

@@ -6,8 +6,8 @@ use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
-    UriPathNormalizationMode, sign,
+    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SignatureLocation,
+    SigningSettings, UriPathNormalizationMode, sign,
 };
 use aws_sigv4::sign::v4;
 
@@ -61,4 +61,47 @@ pub fn sign_request(
         .into_parts();
     instructions.apply_to_request_http1x(request);
     Ok(())
+}
+
+/// A presigned GET of `url` (SigV4 in the query string, valid for
+/// `expires`), signing `headers` too: what `eks get-token` and
+/// `rds generate-db-auth-token` hand out.
+pub fn presign_url(
+    url: &str,
+    headers: &[(&str, &str)],
+    credentials: &Credentials,
+    scope: &Scope,
+    time: SystemTime,
+    expires: std::time::Duration,
+) -> Result<String, ExecError> {
+    let mut settings = SigningSettings::default();
+    settings.signature_location = SignatureLocation::QueryParams;
+    settings.expires_in = Some(expires);
+    let identity = credentials.clone().into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(&scope.region)
+        .name(&scope.name)
+        .time(time)
+        .settings(settings)
+        .build()
+        .map_err(|e| ExecError::Request(format!("the URL cannot be signed: {e}")))?
+        .into();
+    let signable = SignableRequest::new(
+        "GET",
+        url,
+        headers.iter().copied(),
+        SignableBody::Bytes(&[]),
+    )
+    .map_err(|e| ExecError::Request(format!("the URL cannot be signed: {e}")))?;
+    let (instructions, _signature) = sign(signable, &params)
+        .map_err(|e| ExecError::Request(format!("the URL cannot be signed: {e}")))?
+        .into_parts();
+    let mut request = http::Request::builder()
+        .method("GET")
+        .uri(url)
+        .body(())
+        .map_err(|e| ExecError::Request(format!("the URL cannot be signed: {e}")))?;
+    instructions.apply_to_request_http1x(&mut request);
+    Ok(request.uri().to_string())
 }
