@@ -50,6 +50,25 @@ pub struct ParsedCommand {
 }
 
 impl ParsedCommand {
+    /// Whether the option `--name` is given and not `false`.
+    pub fn flag(&self, name: &str) -> bool {
+        self.parameters
+            .iter()
+            .any(|p| p.cli_name == name && p.value != serde_json::Value::Bool(false))
+    }
+
+    /// The value of the option `--name` as text: a string as given, any
+    /// other value as JSON (`5432`).
+    pub fn option_text(&self, name: &str) -> Option<String> {
+        self.parameters
+            .iter()
+            .find(|p| p.cli_name == name)
+            .map(|p| match &p.value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+    }
+
     /// The parameters as the API receives them: API member name → value.
     pub fn api_parameters(&self) -> serde_json::Map<String, serde_json::Value> {
         self.parameters

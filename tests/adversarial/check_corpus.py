@@ -303,6 +303,13 @@ def check_case_mcp(case: dict, session: McpSession, recorder: Recorder, lock: th
     return problems, text
 
 
+def report_failure(title: str, case: dict, problems: list[str], output: str) -> None:
+    print(f"FAIL {title}")
+    print(f"  reason: {case['reason']}")
+    print(f"  problems: {'; '.join(problems)}")
+    print("  output: " + output.strip().replace("\n", "\n          ")[:1500])
+
+
 def validate_case(i: int, case: dict) -> list[str]:
     problems = []
     if not isinstance(case.get("command"), str):
@@ -393,10 +400,7 @@ def main() -> int:
                 shown = case["command"][:200] + ("..." if len(full_command(case)) > 200 else "")
                 if problems:
                     failures += 1
-                    print(f"FAIL case {i} (MCP): {shown!r} (mode={case.get('mode', 'normal')})")
-                    print(f"  reason: {case['reason']}")
-                    print(f"  problems: {'; '.join(problems)}")
-                    print("  output: " + text.strip().replace("\n", "\n          ")[:1500])
+                    report_failure(f"case {i} (MCP): {shown!r} (mode={case.get('mode', 'normal')})", case, problems, text)
                     if "died" in " ".join(problems):
                         sessions.pop(mode).close()
                 elif args.verbose:
@@ -407,10 +411,7 @@ def main() -> int:
             shown = case["command"] if len(case["command"]) < 200 else case["command"][:200] + "..."
             if problems:
                 failures += 1
-                print(f"FAIL case {i}: {shown!r} (mode={case.get('mode', 'normal')}, exit={code})")
-                print(f"  reason: {case['reason']}")
-                print(f"  problems: {'; '.join(problems)}")
-                print("  output: " + output.strip().replace("\n", "\n          ")[:1500])
+                report_failure(f"case {i}: {shown!r} (mode={case.get('mode', 'normal')}, exit={code})", case, problems, output)
             elif args.verbose:
                 print(f"ok   case {i}: {shown!r} exit={code}: {output.strip().splitlines()[0] if output.strip() else ''}")
         for session in sessions.values():

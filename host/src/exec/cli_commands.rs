@@ -136,13 +136,7 @@ impl Executor {
         command: &ParsedCommand,
         target: &Target,
     ) -> Result<String, ExecError> {
-        let option = |name: &str| {
-            command
-                .parameters
-                .iter()
-                .find(|p| p.cli_name == name)
-                .and_then(|p| p.value.as_str().map(str::to_owned))
-        };
+        let option = |name: &str| command.option_text(name);
         let cluster = option("cluster-name")
             .or_else(|| option("cluster-id"))
             .ok_or_else(|| {
@@ -215,16 +209,7 @@ impl Executor {
         command: &ParsedCommand,
         target: &Target,
     ) -> Result<String, ExecError> {
-        let option = |name: &str| {
-            command
-                .parameters
-                .iter()
-                .find(|p| p.cli_name == name)
-                .map(|p| match &p.value {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-        };
+        let option = |name: &str| command.option_text(name);
         let missing = |name: &str| {
             ExecError::Request(format!("`aws rds generate-db-auth-token` needs `--{name}`"))
         };

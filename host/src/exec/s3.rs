@@ -25,19 +25,8 @@ impl Executor {
         command: &ParsedCommand,
     ) -> Result<Outcome, ExecError> {
         let target = self.target(service, &command.global).await?;
-        let flag = |name: &str| {
-            command
-                .parameters
-                .iter()
-                .any(|p| p.cli_name == name && p.value != Value::Bool(false))
-        };
-        let option = |name: &str| {
-            command
-                .parameters
-                .iter()
-                .find(|p| p.cli_name == name)
-                .and_then(|p| p.value.as_str().map(str::to_owned))
-        };
+        let flag = |name: &str| command.flag(name);
+        let option = |name: &str| command.option_text(name);
         let path = command.positionals.first().cloned().unwrap_or_default();
         let (bucket, key) = split_path(&path);
         let printed = match command.cli_operation.as_str() {

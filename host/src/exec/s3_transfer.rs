@@ -143,12 +143,7 @@ impl Executor {
                 unknown.cli_name
             )));
         }
-        let flag = |name: &str| {
-            command
-                .parameters
-                .iter()
-                .any(|p| p.cli_name == name && p.value != Value::Bool(false))
-        };
+        let flag = |name: &str| command.flag(name);
         let run = Run {
             service,
             target,
@@ -325,7 +320,7 @@ impl Executor {
         from: &Place,
         to: &Place,
     ) -> Result<(Vec<Item>, Vec<String>), ExecError> {
-        let flag = |name: &str| run.command.parameters.iter().any(|p| p.cli_name == name);
+        let flag = |name: &str| run.command.flag(name);
         let (source, mut warnings) = self.entries(run, from, Some(to)).await?;
         let destination = match to {
             Place::Local(dir) if !dir.exists() => Vec::new(),
@@ -677,39 +672,58 @@ impl Executor {
                 .await
                 .map(|_| ());
         }
-        let create = s3::op(run.service, "CreateMultipartUpload")?;
         // As s3transfer does: parts carry CRC32 checksums, and the object
         // a composite of them.
         params
             .entry("ChecksumAlgorithm")
             .or_insert_with(|| json!("CRC32"));
+        let ids = self.start_multipart(run, &params).await?;
+        let parts = self.upload_parts(run, file, &ids).await;
+        self.finish_multipart(run, ids, parts).await
+    }
+
+    /// CreateMultipartUpload with `params`; the members that name the
+    /// upload in every later call (bucket, key, upload id).
+    async fn start_multipart(
+        &self,
+        run: &Run<'_>,
+        params: &Map<String, Value>,
+    ) -> Result<Map<String, Value>, ExecError> {
+        let create = s3::op(run.service, "CreateMultipartUpload")?;
         let started = self
-            .call(run.service, create, &params, run.target, None)
+            .call(run.service, create, params, run.target, None)
             .await?;
         let upload_id = started
             .get("UploadId")
             .and_then(Value::as_str)
             .ok_or_else(|| {
                 ExecError::Response("CreateMultipartUpload gave no UploadId".to_owned())
-            })?
-            .to_owned();
-        let ids = Map::from_iter([
-            ("Bucket".to_owned(), json!(bucket)),
-            ("Key".to_owned(), json!(key)),
+            })?;
+        Ok(Map::from_iter([
+            ("Bucket".to_owned(), params["Bucket"].clone()),
+            ("Key".to_owned(), params["Key"].clone()),
             ("UploadId".to_owned(), json!(upload_id)),
-        ]);
-        let parts = self.upload_parts(run, file, &ids).await;
+        ]))
+    }
+
+    /// CompleteMultipartUpload with the parts, or, when a part failed,
+    /// AbortMultipartUpload: no half-uploaded parts are left to pay for.
+    async fn finish_multipart(
+        &self,
+        run: &Run<'_>,
+        ids: Map<String, Value>,
+        parts: Result<Vec<Value>, ExecError>,
+    ) -> Result<(), ExecError> {
         match parts {
             Ok(parts) => {
                 let complete = s3::op(run.service, "CompleteMultipartUpload")?;
-                let mut params = ids.clone();
+                let mut params = ids;
                 params.insert("MultipartUpload".to_owned(), json!({ "Parts": parts }));
                 self.call(run.service, complete, &params, run.target, None)
                     .await
                     .map(|_| ())
             }
             Err(e) => {
-                // Leave no half-uploaded parts to pay for.
                 if let Ok(abort) = s3::op(run.service, "AbortMultipartUpload") {
                     let _ = self.call(run.service, abort, &ids, run.target, None).await;
                 }
@@ -805,25 +819,21 @@ impl Executor {
         let mut params = object_options(run, None);
         params.insert("Bucket".to_owned(), json!(to_bucket));
         params.insert("Key".to_owned(), json!(to_key));
-        let create = s3::op(run.service, "CreateMultipartUpload")?;
-        let started = self
-            .call(run.service, create, &params, run.target, None)
-            .await?;
-        let upload_id = started
-            .get("UploadId")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                ExecError::Response("CreateMultipartUpload gave no UploadId".to_owned())
-            })?
-            .to_owned();
-        let ids = Map::from_iter([
-            ("Bucket".to_owned(), json!(to_bucket)),
-            ("Key".to_owned(), json!(to_key)),
-            ("UploadId".to_owned(), json!(upload_id)),
-        ]);
+        let ids = self.start_multipart(run, &params).await?;
+        let parts = self.copy_ranges(run, (bucket, key), &ids, size).await;
+        self.finish_multipart(run, ids, parts).await
+    }
+
+    /// The `UploadPartCopy` calls of [`Self::copy_parts`]; the parts.
+    async fn copy_ranges(
+        &self,
+        run: &Run<'_>,
+        (bucket, key): (&str, &str),
+        ids: &Map<String, Value>,
+        size: u64,
+    ) -> Result<Vec<Value>, ExecError> {
         let copy_part = s3::op(run.service, "UploadPartCopy")?;
         let mut parts = Vec::new();
-        let mut failed = None;
         for (number, start) in (1u32..).zip((0..size).step_by(PART_SIZE as usize)) {
             let end = (start + PART_SIZE).min(size) - 1;
             let mut params = ids.clone();
@@ -833,36 +843,17 @@ impl Executor {
                 "CopySourceRange".to_owned(),
                 json!(format!("bytes={start}-{end}")),
             );
-            match self
+            let done = self
                 .call(run.service, copy_part, &params, run.target, None)
-                .await
-            {
-                Ok(done) => {
-                    let etag = done
-                        .get("CopyPartResult")
-                        .and_then(|r| r.get("ETag"))
-                        .cloned()
-                        .unwrap_or(Value::Null);
-                    parts.push(json!({"ETag": etag, "PartNumber": number}));
-                }
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            }
+                .await?;
+            let etag = done
+                .get("CopyPartResult")
+                .and_then(|r| r.get("ETag"))
+                .cloned()
+                .unwrap_or(Value::Null);
+            parts.push(json!({"ETag": etag, "PartNumber": number}));
         }
-        if let Some(e) = failed {
-            if let Ok(abort) = s3::op(run.service, "AbortMultipartUpload") {
-                let _ = self.call(run.service, abort, &ids, run.target, None).await;
-            }
-            return Err(e);
-        }
-        let complete = s3::op(run.service, "CompleteMultipartUpload")?;
-        let mut params = ids;
-        params.insert("MultipartUpload".to_owned(), json!({ "Parts": parts }));
-        self.call(run.service, complete, &params, run.target, None)
-            .await
-            .map(|_| ())
+        Ok(parts)
     }
 
     async fn upload_parts(

@@ -37,28 +37,18 @@ pub fn sign_request(
         settings.percent_encoding_mode = PercentEncodingMode::Single;
         settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
     }
-    let identity = credentials.clone().into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(&scope.region)
-        .name(&scope.name)
-        .time(time)
-        .settings(settings)
-        .build()
-        .map_err(|e| ExecError::Request(format!("the request cannot be signed: {e}")))?
-        .into();
     let uri = request.uri().to_string();
     let headers = super::http::header_pairs(request.headers());
-    let signable = SignableRequest::new(
-        request.method().as_str(),
-        uri,
-        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        SignableBody::Bytes(request.body()),
-    )
-    .map_err(|e| ExecError::Request(format!("the request cannot be signed: {e}")))?;
-    let (instructions, _signature) = sign(signable, &params)
-        .map_err(|e| ExecError::Request(format!("the request cannot be signed: {e}")))?
-        .into_parts();
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let instructions = instructions(
+        settings,
+        (credentials, scope, time),
+        (request.method().as_str(), &uri, &headers),
+        request.body(),
+    )?;
     instructions.apply_to_request_http1x(request);
     Ok(())
 }
@@ -77,6 +67,31 @@ pub fn presign_url(
     let mut settings = SigningSettings::default();
     settings.signature_location = SignatureLocation::QueryParams;
     settings.expires_in = Some(expires);
+    let instructions = instructions(
+        settings,
+        (credentials, scope, time),
+        ("GET", url, headers),
+        &[],
+    )?;
+    let mut request = http::Request::builder()
+        .method("GET")
+        .uri(url)
+        .body(())
+        .map_err(|e| ExecError::Request(format!("the URL cannot be signed: {e}")))?;
+    instructions.apply_to_request_http1x(&mut request);
+    Ok(request.uri().to_string())
+}
+
+/// What signing a request adds to it (headers, or query parameters).
+fn instructions(
+    settings: SigningSettings,
+    (credentials, scope, time): (&Credentials, &Scope, SystemTime),
+    (method, uri, headers): (&str, &str, &[(&str, &str)]),
+    body: &[u8],
+) -> Result<aws_sigv4::http_request::SigningInstructions, ExecError> {
+    let bad = |e: &dyn std::fmt::Display| {
+        ExecError::Request(format!("the request cannot be signed: {e}"))
+    };
     let identity = credentials.clone().into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
@@ -85,23 +100,15 @@ pub fn presign_url(
         .time(time)
         .settings(settings)
         .build()
-        .map_err(|e| ExecError::Request(format!("the URL cannot be signed: {e}")))?
+        .map_err(|e| bad(&e))?
         .into();
     let signable = SignableRequest::new(
-        "GET",
-        url,
+        method,
+        uri,
         headers.iter().copied(),
-        SignableBody::Bytes(&[]),
+        SignableBody::Bytes(body),
     )
-    .map_err(|e| ExecError::Request(format!("the URL cannot be signed: {e}")))?;
-    let (instructions, _signature) = sign(signable, &params)
-        .map_err(|e| ExecError::Request(format!("the URL cannot be signed: {e}")))?
-        .into_parts();
-    let mut request = http::Request::builder()
-        .method("GET")
-        .uri(url)
-        .body(())
-        .map_err(|e| ExecError::Request(format!("the URL cannot be signed: {e}")))?;
-    instructions.apply_to_request_http1x(&mut request);
-    Ok(request.uri().to_string())
+    .map_err(|e| bad(&e))?;
+    let (instructions, _signature) = sign(signable, &params).map_err(|e| bad(&e))?.into_parts();
+    Ok(instructions)
 }
