@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use files::{FileReader, Loaded, resolve_path};
+pub use files::{FileReader, Loaded, allowed as file_allowed, resolve_path};
 pub use parse::{ParseContext, Parser};
 pub use shorthand::{ShorthandError, adjust as adjust_shorthand, parse as parse_shorthand};
 pub use split::{Word, split};
@@ -67,6 +67,27 @@ impl ParsedCommand {
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             })
+    }
+
+    /// The values of the option `--name` (one that takes several words):
+    /// empty when it is not given.
+    pub fn option_list(&self, name: &str) -> Vec<String> {
+        match self.parameters.iter().find(|p| p.cli_name == name) {
+            Some(p) => match &p.value {
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                    .collect(),
+                serde_json::Value::String(s) => vec![s.clone()],
+                _ => Vec::new(),
+            },
+            None => Vec::new(),
+        }
+    }
+
+    /// The local file the option `--parameter` names, as recorded.
+    pub fn file(&self, parameter: &str) -> Option<&LocalFile> {
+        self.files.iter().find(|f| f.parameter == parameter)
     }
 
     /// The parameters as the API receives them: API member name → value.

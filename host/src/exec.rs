@@ -9,6 +9,7 @@
 
 pub(crate) mod cbor;
 mod cli_commands;
+mod cloudformation;
 mod credentials;
 mod customize;
 mod http;
@@ -16,11 +17,13 @@ mod mime_types;
 pub mod output;
 mod paginate;
 pub mod parse;
+mod password;
 pub mod query;
 mod s3;
 mod s3_transfer;
 pub mod serialize;
 mod sign;
+mod template;
 pub mod timestamp;
 mod wait;
 pub(crate) mod xml;
@@ -119,6 +122,22 @@ pub struct ExecSettings {
     /// Where relative local paths start (`AWS_API_MCP_WORKING_DIR`), for
     /// the paths `aws s3 cp` prints.
     pub working_dir: Option<PathBuf>,
+    /// Which local files the server may touch: what `cloudformation
+    /// package` reads through its template is checked against it.
+    pub file_access: crate::config::FileAccessMode,
+}
+
+impl ExecSettings {
+    /// The working directory (the process's when none is set), with its
+    /// links followed.
+    fn working_dir_or_root(&self) -> PathBuf {
+        let dir = self
+            .working_dir
+            .clone()
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("/"));
+        dir.canonicalize().unwrap_or(dir)
+    }
 }
 
 impl Default for ExecSettings {
@@ -135,6 +154,7 @@ impl Default for ExecSettings {
             max_pages: 1000,
             max_body_bytes: 256 << 20,
             working_dir: None,
+            file_access: crate::config::FileAccessMode::Workdir,
         }
     }
 }
@@ -158,12 +178,56 @@ pub struct Outcome {
     pub next_token: Option<String>,
 }
 
+impl Outcome {
+    /// The outcome of a CLI command that only prints.
+    fn printed(printed: String) -> Outcome {
+        Outcome {
+            response: Value::Null,
+            printed,
+            pages: 1,
+            cut_at_page_limit: None,
+            next_token: None,
+        }
+    }
+}
+
 /// The command-table service whose model runs `cli_service`'s commands:
 /// the CLI's `s3` commands are made of `s3api` operations.
 pub fn model_service(cli_service: &str) -> &str {
     match cli_service {
         "s3" => "s3api",
         other => other,
+    }
+}
+
+/// `ec2 get-password-data --priv-launch-key`: the password decrypted in
+/// place (nothing to do while EC2 has none yet).
+fn decrypt_password(
+    result: &mut Map<String, Value>,
+    key: &std::path::Path,
+) -> Result<(), ExecError> {
+    let Some(Value::String(data)) = result.get("PasswordData") else {
+        return Ok(());
+    };
+    if data.is_empty() {
+        return Ok(());
+    }
+    let pem = std::fs::read_to_string(key).map_err(|e| {
+        ExecError::Request(format!(
+            "Unable to decrypt password data using provided private key file. ({e})"
+        ))
+    })?;
+    let password = password::decrypt(data, &pem).map_err(ExecError::Request)?;
+    result.insert("PasswordData".to_owned(), Value::String(password));
+    Ok(())
+}
+
+/// A second model a command needs besides [`model_service`]'s:
+/// `cloudformation deploy` and `package` upload to S3.
+pub fn companion_service(cli_service: &str, cli_operation: &str) -> Option<&'static str> {
+    match (cli_service, cli_operation) {
+        ("cloudformation", "deploy" | "package") => Some("s3api"),
+        _ => None,
     }
 }
 
@@ -221,7 +285,7 @@ impl Executor {
         service: &Service,
         command: &ParsedCommand,
     ) -> Result<Outcome, ExecError> {
-        self.execute_reporting(service, command, None).await
+        self.execute_reporting(service, None, command, None).await
     }
 
     /// Runs `command` like [`Executor::execute`], telling `progress` about
@@ -229,6 +293,7 @@ impl Executor {
     pub async fn execute_reporting(
         &self,
         service: &Service,
+        companion: Option<&Service>,
         command: &ParsedCommand,
         progress: Option<ProgressSink>,
     ) -> Result<Outcome, ExecError> {
@@ -246,7 +311,7 @@ impl Executor {
         if command.api_operation.is_none()
             && cli_commands::supported(&command.cli_service, &command.cli_operation)
         {
-            return self.cli_command(service, command).await;
+            return self.cli_command(service, companion, command).await;
         }
         let operation = command
             .api_operation
@@ -332,9 +397,12 @@ impl Executor {
             };
             (response, printed, pages, cut, merged.next_token)
         } else {
-            let result = self
+            let mut result = self
                 .call(service, operation, &params, &target, outfile.as_ref())
                 .await?;
+            if let Some(key) = command.file("priv-launch-key") {
+                decrypt_password(&mut result, &key.resolved)?;
+            }
             let response = Value::Object(result);
             let printed = output::render(&response, global, &operation.name)?;
             (response, printed, 1, None, None)
@@ -360,7 +428,71 @@ impl Executor {
         target: &Target,
         report: &(dyn Fn(Progress) + Sync),
     ) -> Result<Outcome, ExecError> {
+        let attempts = self
+            .poll_waiter(service, operation, waiter, params, target, report)
+            .await
+            .map_err(|(error, _)| error)?;
+        Ok(Outcome {
+            response: Value::Null,
+            printed: String::new(),
+            pages: attempts,
+            cut_at_page_limit: None,
+            next_token: None,
+        })
+    }
+
+    /// Waits with `service`'s waiter `cli_name` (`stack-create-complete`),
+    /// with the delay and most attempts a CLI command sets; on failure, the
+    /// error and the last output polled.
+    async fn wait_as(
+        &self,
+        service: &Service,
+        cli_name: &str,
+        params: &Map<String, Value>,
+        target: &Target,
+        timing: Option<(u32, Option<u32>)>,
+    ) -> Result<(), (ExecError, Option<Map<String, Value>>)> {
+        let unknown = || {
+            (
+                ExecError::Unsupported(format!("the model has no waiter `{cli_name}`")),
+                None,
+            )
+        };
+        let mut waiter = service
+            .waiters
+            .iter()
+            .find(|w| w.cli_name == cli_name)
+            .cloned()
+            .ok_or_else(unknown)?;
+        if let Some((delay, most)) = timing {
+            waiter.delay = delay;
+            if let Some(most) = most {
+                waiter.max_attempts = most;
+            }
+        }
+        let operation = service
+            .operations
+            .iter()
+            .find(|o| o.name == waiter.operation)
+            .ok_or_else(unknown)?;
+        self.poll_waiter(service, operation, &waiter, params, target, &|_| {})
+            .await
+            .map(|_| ())
+    }
+
+    /// The polls of a waiter: how many it took to succeed, or the error
+    /// and the last output.
+    async fn poll_waiter(
+        &self,
+        service: &Service,
+        operation: &Operation,
+        waiter: &crate::model::Waiter,
+        params: &Map<String, Value>,
+        target: &Target,
+        report: &(dyn Fn(Progress) + Sync),
+    ) -> Result<usize, (ExecError, Option<Map<String, Value>>)> {
         let mut last = None;
+        let mut last_output = None;
         let mut attempts = 0usize;
         loop {
             attempts += 1;
@@ -373,33 +505,29 @@ impl Executor {
                 ),
             });
             let poll = match self.call(service, operation, params, target, None).await {
-                Ok(output) => wait::Poll::Output(output, operation.response_code.unwrap_or(200)),
+                Ok(output) => {
+                    last_output = Some(output.clone());
+                    wait::Poll::Output(output, operation.response_code.unwrap_or(200))
+                }
                 Err(ExecError::Service { status, error, .. }) => wait::Poll::Error {
                     status,
                     code: error.code,
                     message: error.message,
                 },
-                Err(other) => return Err(other),
+                Err(other) => return Err((other, last_output)),
             };
             let failed = |reason| ExecError::Waiter {
                 name: waiter.name.clone(),
                 reason,
             };
-            match wait::judge(waiter, &poll, &mut last)? {
-                wait::State::Success => {
-                    return Ok(Outcome {
-                        response: Value::Null,
-                        printed: String::new(),
-                        pages: attempts,
-                        cut_at_page_limit: None,
-                        next_token: None,
-                    });
-                }
-                wait::State::Failure(reason) => return Err(failed(reason)),
-                wait::State::Waiting => {}
+            match wait::judge(waiter, &poll, &mut last) {
+                Ok(wait::State::Success) => return Ok(attempts),
+                Ok(wait::State::Failure(reason)) => return Err((failed(reason), last_output)),
+                Ok(wait::State::Waiting) => {}
+                Err(e) => return Err((e, last_output)),
             }
             if attempts >= waiter.max_attempts.max(1) as usize {
-                return Err(failed(wait::timeout_reason(last)));
+                return Err((failed(wait::timeout_reason(last)), last_output));
             }
             tracing::debug!(waiter = %waiter.name, attempts, "waiting");
             tokio::time::sleep(Duration::from_secs(u64::from(waiter.delay))).await;

@@ -397,13 +397,23 @@ fn call(line: &str, yes: bool) -> Result<ExitCode> {
         profile: config.profile.clone(),
         user_agent_suffix: config.user_agent_suffix(),
         working_dir: Some(config.working_dir.clone()),
+        file_access: config.file_access,
         ..ExecSettings::default()
     });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    match runtime.block_on(executor.execute(&service, &parsed)) {
+    let companion =
+        aws_api_mcp::exec::companion_service(&parsed.cli_service, &parsed.cli_operation)
+            .and_then(|name| parser.models().service(name))
+            .transpose()?;
+    match runtime.block_on(executor.execute_reporting(
+        &service,
+        companion.as_deref(),
+        &parsed,
+        None,
+    )) {
         Ok(outcome) => {
             std::io::stdout().write_all(outcome.printed.as_bytes())?;
             Ok(ExitCode::SUCCESS)

@@ -120,6 +120,15 @@ def build_fixture(base: Path) -> tuple[Path, Path]:
     (outside / "secret.txt").write_text("top secret\n")
     (home / "secret.json").write_text("{}")
     os.symlink("../outside/secret.json", work / "escape.json")
+    # Templates inside W whose artifacts lead out of it.
+    (work / 'leaky.yaml').write_text('Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: ../outside/secret.txt\n')
+    (work / 'leaky-link.yaml').write_text('Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: outdir\n')
+    (work / 'leaky-zip.yaml').write_text('Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: code\n')
+    (work / 'leaky-include.yaml').write_text('Resources: {}\nOutputs:\n  Fn::Transform:\n    Name: AWS::Include\n    Parameters:\n      Location: ../outside/secret.txt\n')
+    (work / 'leaky-nested.yaml').write_text('Resources:\n  N:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: /etc/passwd\n')
+    (work / "code").mkdir()
+    (work / "code" / "index.py").write_text("x = 1\n")
+    os.symlink("../../outside/secret.txt", work / "code" / "leak.txt")
     os.symlink("../outside", work / "outdir")
     return work, home
 

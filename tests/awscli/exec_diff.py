@@ -523,6 +523,7 @@ def write_fixtures(workdir: Path, large: bool = False) -> None:
     (workdir / "item.json").write_text(
         json.dumps({"pk": {"S": "user#3"}, "sk": {"N": "3"}, "name": {"S": "Carol"}, "tags": {"SS": ["a", "b"]}}) + "\n"
     )
+    write_cfn_fixtures(workdir)
     # Fixtures older than anything uploaded, as files usually are: `s3 sync`
     # compares times, and a file written in the same second as its upload
     # would look newer than the object (S3 times have whole seconds), which
@@ -530,6 +531,226 @@ def write_fixtures(workdir: Path, large: bool = False) -> None:
     for path in workdir.rglob("*"):
         if path.is_file():
             os.utime(path, (FIXTURE_TIME, FIXTURE_TIME))
+
+
+def write_cfn_fixtures(workdir: Path) -> None:
+    """Templates and artifacts for `cloudformation deploy` and `package`
+    (group cloudformation-deploy): ``cfn-*.json``/``.yaml`` at the top and
+    ``cfn/`` with a template whose artifacts are files (S3 keys are the md5
+    of their bytes), a nested template and a folder artifact (``cfn/src``).
+    """
+    stack = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "exec differential deploy stack",
+        "Parameters": {
+            "QueueName": {"Type": "String", "Default": "diff-deploy-queue"},
+            "Env": {"Type": "String", "Default": "dev"},
+        },
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "QueueName"}}},
+            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::Sub": "diff-deploy-${Env}"}}},
+        },
+        "Outputs": {"QueueArn": {"Value": {"Fn::GetAtt": ["Queue", "Arn"]}}},
+    }
+    (workdir / "cfn-stack.json").write_text(json.dumps(stack, indent=2) + "\n")
+    # The same stack with one more resource (an update with changes).
+    stack["Resources"]["Extra"] = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Sub": "${QueueName}-extra"}}}
+    (workdir / "cfn-stack-v2.json").write_text(json.dumps(stack, indent=2) + "\n")
+    # No parameters: moto reports an unchanged template as a FAILED change set
+    # ("The submitted information didn't contain changes."), as AWS does.
+    (workdir / "cfn-static.json").write_text(
+        json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "diff-static"}}}}, indent=2)
+        + "\n"
+    )
+    (workdir / "cfn-stack.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Description: yaml stack with short-form intrinsics\n"
+        "Parameters:\n"
+        "  Env:\n"
+        "    Type: String\n"
+        "    Default: dev\n"
+        "Resources:\n"
+        "  Queue:\n"
+        "    Type: AWS::SQS::Queue\n"
+        "    Properties:\n"
+        "      QueueName: !Sub 'diff-yaml-${Env}'\n"
+        "  Topic:\n"
+        "    Type: AWS::SNS::Topic\n"
+        "    Properties:\n"
+        "      TopicName: !Join ['-', [diff, yaml, !Ref Env]]\n"
+        "Outputs:\n"
+        "  QueueArn:\n"
+        "    Value: !GetAtt Queue.Arn\n"
+        "  TopicArn:\n"
+        "    Value: !GetAtt [Topic, TopicArn]\n"
+    )
+    (workdir / "cfn-params.json").write_text(json.dumps(["Env=json", "QueueName=diff-deploy-json"]) + "\n")
+    (workdir / "cfn-bad.yaml").write_text("Resources:\n  Queue: [unclosed\n")
+    # Above the 51,200 bytes a TemplateBody may have.
+    big = {
+        "Description": "a template above 51,200 bytes",
+        "Metadata": {"Filler": [f"line {i:03d} " + "x" * 90 for i in range(520)]},
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "diff-big"}}},
+    }
+    (workdir / "cfn-big.json").write_text(json.dumps(big, indent=2) + "\n")
+    # package: a template in cfn/ whose artifacts are files (md5-named keys).
+    pkg = workdir / "cfn"
+    pkg.mkdir()
+    (pkg / "api.json").write_text(json.dumps({"swagger": "2.0", "info": {"title": "diff", "version": "1"}, "paths": {}}) + "\n")
+    (pkg / "job.py").write_text("print('glue job')\n")
+    (pkg / "machine.json").write_text(json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}) + "\n")
+    (pkg / "snippet.yaml").write_text("Description: included snippet\n")
+    (pkg / "app.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Description: packaged by the exec differential, with a description long enough that the YAML dumper folds it\n"
+        "Parameters:\n"
+        "  Env:\n"
+        "    Type: String\n"
+        "    Default: dev\n"
+        "Resources:\n"
+        "  Function:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      FunctionName: !Sub 'diff-pkg-${Env}'\n"
+        "      Runtime: python3.12\n"
+        "      Handler: index.handler\n"
+        "      Role: arn:aws:iam::123456789012:role/diff-pkg-role\n"
+        "      Code: ../fn.zip\n"
+        "  Layer:\n"
+        "    Type: AWS::Lambda::LayerVersion\n"
+        "    Properties:\n"
+        "      Content: ../layer.zip\n"
+        "  ServerlessFunction:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      CodeUri: ../fn.zip\n"
+        "      Handler: index.handler\n"
+        "      Runtime: python3.12\n"
+        "  Api:\n"
+        "    Type: AWS::ApiGateway::RestApi\n"
+        "    Properties:\n"
+        "      BodyS3Location: api.json\n"
+        "  Job:\n"
+        "    Type: AWS::Glue::Job\n"
+        "    Properties:\n"
+        "      Role: diff\n"
+        "      Command:\n"
+        "        Name: glueetl\n"
+        "        ScriptLocation: job.py\n"
+        "  Machine:\n"
+        "    Type: AWS::StepFunctions::StateMachine\n"
+        "    Properties:\n"
+        "      RoleArn: arn:aws:iam::123456789012:role/diff-sfn\n"
+        "      DefinitionS3Location: machine.json\n"
+        "  Nested:\n"
+        "    Type: AWS::CloudFormation::Stack\n"
+        "    Properties:\n"
+        "      TemplateURL: nested.yaml\n"
+        "      Parameters:\n"
+        "        Env: !Ref Env\n"
+        "  Remote:\n"
+        "    Type: AWS::CloudFormation::Stack\n"
+        "    Properties:\n"
+        "      TemplateURL: https://example.com/remote.yaml\n"
+        "  Existing:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.12\n"
+        "      Handler: index.handler\n"
+        "      Role: arn:aws:iam::123456789012:role/diff-pkg-role\n"
+        "      Code: s3://diff-elsewhere/code.zip\n"
+        "  Inline:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.12\n"
+        "      Handler: index.handler\n"
+        "      Role: arn:aws:iam::123456789012:role/diff-pkg-role\n"
+        "      Code:\n"
+        "        ZipFile: |\n"
+        "          def handler(event, context):\n"
+        "              return 'inline'\n"
+        "  Queue:\n"
+        "    Type: AWS::SQS::Queue\n"
+        "    Properties:\n"
+        "      QueueName: !Join ['-', [diff, pkg, !Ref Env]]\n"
+        "      Tags:\n"
+        "        - Key: enabled\n"
+        "          Value: 'true'\n"
+        "        - Key: count\n"
+        "          Value: '3'\n"
+        "      Fn::Transform:\n"
+        "        Name: AWS::Include\n"
+        "        Parameters:\n"
+        "          Location: snippet.yaml\n"
+        "Outputs:\n"
+        "  FunctionArn:\n"
+        "    Value: !GetAtt Function.Arn\n"
+        "  QueueUrl:\n"
+        "    Value: !Ref Queue\n"
+        "    Condition: !Equals [!Ref Env, dev]\n"
+    )
+    (pkg / "nested.yaml").write_text(
+        "Parameters:\n"
+        "  Env:\n"
+        "    Type: String\n"
+        "Resources:\n"
+        "  NestedFunction:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.12\n"
+        "      Handler: index.handler\n"
+        "      Role: arn:aws:iam::123456789012:role/diff-pkg-role\n"
+        "      Code: ../fn.zip\n"
+        "  NestedTopic:\n"
+        "    Type: AWS::SNS::Topic\n"
+        "    Properties:\n"
+        "      TopicName: !Sub 'diff-nested-${Env}'\n"
+    )
+    # A deployable packaged stack: a Lambda function from fn.zip and a queue.
+    (pkg / "fn-stack.json").write_text(
+        json.dumps(
+            {
+                "Resources": {
+                    "Function": {
+                        "Type": "AWS::Lambda::Function",
+                        "Properties": {
+                            "FunctionName": "diff-packaged-fn",
+                            "Runtime": "python3.12",
+                            "Handler": "index.handler",
+                            "Role": "arn:aws:iam::123456789012:role/diff-cfn-lambda",
+                            "Code": "../fn.zip",
+                        },
+                    },
+                    "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "diff-packaged-queue"}},
+                },
+                "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["Function", "Arn"]}}},
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    # A folder artifact: zipped, so its key is the md5 of the zip's bytes.
+    src = pkg / "src"
+    src.mkdir()
+    (src / "index.py").write_text('def handler(event, context):\n    return "dir"\n')
+    (src / "util.py").write_text("X = 2\n")
+    (pkg / "dir-stack.yaml").write_text(
+        "Resources:\n"
+        "  Function:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.12\n"
+        "      Handler: index.handler\n"
+        "      Role: arn:aws:iam::123456789012:role/diff-pkg-role\n"
+        "      Code: src\n"
+    )
+    (pkg / "missing.yaml").write_text(
+        "Resources:\n"
+        "  Function:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      Code: no-such-dir/code.zip\n"
+    )
 
 
 # --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::files::FileReader;
 use super::split::Word;
-use super::{Parameter, ParseError, ShapeKind};
+use super::{FileAccess, Parameter, ParseError, ShapeKind};
 use crate::model::{Operation, Service};
 
 /// Translates `extra` (options the CLI adds to this operation, as written)
@@ -50,6 +50,17 @@ pub(super) fn translate(
                 "protocol" | "port" | "cidr" | "source-group" | "group-owner",
             ) => security_group.push((name, text.unwrap_or_default())),
             ("ec2", "RunInstances", "count") => count = Some((name, text.unwrap_or_default())),
+            // The key that decrypts the password: read after the call.
+            ("ec2", "GetPasswordData", "priv-launch-key") => {
+                let path = text.unwrap_or_default();
+                let file = files.record(&name, &path, FileAccess::Read)?;
+                if !file.exists || !file.resolved.is_file() {
+                    return Err(ParseError::BadPath {
+                        path,
+                        reason: "priv-launch-key should be a path to the local SSH private key file used to launch the instance".to_owned(),
+                    });
+                }
+            }
             (
                 "ec2",
                 "RunInstances",

@@ -328,16 +328,21 @@ impl<'a> FileReader<'a> {
     }
 
     fn allowed(&self, resolved: &Path) -> bool {
-        match self.mode {
-            FileAccessMode::Unrestricted => true,
-            FileAccessMode::NoAccess => false,
-            FileAccessMode::Workdir => {
-                let base = self
-                    .working_dir
-                    .canonicalize()
-                    .unwrap_or_else(|_| self.working_dir.to_path_buf());
-                resolved.starts_with(base)
-            }
+        allowed(self.working_dir, self.mode, resolved)
+    }
+}
+
+/// Whether `mode` lets the server touch `resolved` (a path with its links
+/// followed): anything, nothing, or what is inside `working_dir`.
+pub fn allowed(working_dir: &Path, mode: FileAccessMode, resolved: &Path) -> bool {
+    match mode {
+        FileAccessMode::Unrestricted => true,
+        FileAccessMode::NoAccess => false,
+        FileAccessMode::Workdir => {
+            let base = working_dir
+                .canonicalize()
+                .unwrap_or_else(|_| working_dir.to_path_buf());
+            resolved.starts_with(base)
         }
     }
 }

@@ -704,6 +704,7 @@ impl Parser {
             .flat_map(|(_, ws)| ws.into_iter().map(|w| w.text))
             .collect();
         local_positionals(&service, &operation, &positionals, &mut files)?;
+        local_options(&service, &operation, &parameters, &mut files)?;
         // The CLI loads `file://` values of its own commands' options too.
         for p in &mut parameters {
             if let Value::String(text) = &p.value
@@ -1064,6 +1065,31 @@ fn local_positionals(
                     });
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// Records the local files a CLI command's own options name, for the
+/// policies to judge: `cloudformation deploy`/`package` read
+/// `--template-file` and `package` writes `--output-template-file`.
+fn local_options(
+    service: &str,
+    operation: &str,
+    parameters: &[Parameter],
+    files: &mut FileReader<'_>,
+) -> Result<(), ParseError> {
+    if service != "cloudformation" || !matches!(operation, "deploy" | "package") {
+        return Ok(());
+    }
+    for p in parameters {
+        let access = match p.cli_name.as_str() {
+            "template-file" => FileAccess::Read,
+            "output-template-file" => FileAccess::Write,
+            _ => continue,
+        };
+        if let Value::String(path) = &p.value {
+            files.record(&p.cli_name, path, access)?;
         }
     }
     Ok(())

@@ -16,6 +16,7 @@ pub fn supported(service: &str, command: &str) -> bool {
         ("ecr" | "ecr-public", "get-login-password")
             | ("eks", "get-token")
             | ("rds", "generate-db-auth-token")
+            | ("cloudformation", "deploy" | "package")
     )
 }
 
@@ -23,12 +24,6 @@ pub fn supported(service: &str, command: &str) -> bool {
 pub fn alternative(service: &str, command: &str) -> Option<&'static str> {
     Some(match (service, command) {
         ("codeartifact", "login") => "`aws codeartifact get-authorization-token`",
-        ("cloudformation", "package") => {
-            "upload the artifacts with `aws s3 cp` and reference their S3 URLs in the template"
-        }
-        ("cloudformation", "deploy") => {
-            "`aws cloudformation create-change-set`, `aws cloudformation wait change-set-create-complete`, `aws cloudformation execute-change-set`"
-        }
         ("ecs", "deploy") => "`aws ecs update-service`, or `aws deploy create-deployment`",
         ("deploy", "push" | "register" | "deregister") => {
             "`aws deploy register-application-revision`, `aws deploy create-deployment`, `aws deploy register-on-premises-instance`"
@@ -73,21 +68,29 @@ impl Executor {
     pub(super) async fn cli_command(
         &self,
         service: &Service,
+        companion: Option<&Service>,
         command: &ParsedCommand,
     ) -> Result<Outcome, ExecError> {
+        match command.cli_operation.as_str() {
+            "deploy" => {
+                let printed = self
+                    .cloudformation_deploy(service, companion, command)
+                    .await?;
+                return Ok(Outcome::printed(printed));
+            }
+            "package" => {
+                let printed = self.cloudformation_package(companion, command).await?;
+                return Ok(Outcome::printed(printed));
+            }
+            _ => {}
+        }
         let target = self.target(service, &command.global).await?;
         let printed = match command.cli_operation.as_str() {
             "get-token" => self.eks_token(command, &target).await?,
             "generate-db-auth-token" => self.rds_token(command, &target).await?,
             _ => self.login_password(service, &target).await?,
         };
-        Ok(Outcome {
-            response: Value::Null,
-            printed,
-            pages: 1,
-            cut_at_page_limit: None,
-            next_token: None,
-        })
+        Ok(Outcome::printed(printed))
     }
 
     /// `ecr get-login-password`: the password in GetAuthorizationToken's

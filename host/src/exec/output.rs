@@ -5,7 +5,7 @@
 //! `yaml` output; asking for it is the CLI's own error.
 
 pub(crate) mod json;
-mod py;
+pub(crate) mod py;
 mod table;
 mod text;
 mod unicode_tables;

@@ -113,6 +113,13 @@ struct Entry {
     mtime: f64,
 }
 
+/// Where S3 requests go: the `s3api` model and the target.
+#[derive(Clone, Copy)]
+pub(super) struct S3At<'a> {
+    pub service: &'a Service,
+    pub target: &'a Target,
+}
+
 /// How the command was asked to run.
 struct Run<'a> {
     service: &'a Service,
@@ -122,6 +129,15 @@ struct Run<'a> {
     dryrun: bool,
     quiet: bool,
     errors_only: bool,
+}
+
+impl Run<'_> {
+    fn at(&self) -> S3At<'_> {
+        S3At {
+            service: self.service,
+            target: self.target,
+        }
+    }
 }
 
 impl Executor {
@@ -653,22 +669,33 @@ impl Executor {
         bucket: &str,
         key: &str,
     ) -> Result<(), ExecError> {
-        let unreadable = |e: std::io::Error| {
-            ExecError::Request(format!("`{}` cannot be read: {e}", file.display()))
-        };
-        let size = std::fs::metadata(file).map_err(unreadable)?.len();
         // The CLI guesses an upload's type from the local file's name.
         let mut params = object_options(run, Some(&file.to_string_lossy()));
         params.insert("Bucket".to_owned(), json!(bucket));
         params.insert("Key".to_owned(), json!(key));
+        self.put_file(run.at(), file, params).await
+    }
+
+    /// Uploads `file` with `params` (bucket, key and object options):
+    /// PutObject up to 8 MiB, a multipart upload above.
+    pub(super) async fn put_file(
+        &self,
+        at: S3At<'_>,
+        file: &Path,
+        mut params: Map<String, Value>,
+    ) -> Result<(), ExecError> {
+        let unreadable = |e: std::io::Error| {
+            ExecError::Request(format!("`{}` cannot be read: {e}", file.display()))
+        };
+        let size = std::fs::metadata(file).map_err(unreadable)?.len();
         if size <= PART_SIZE {
             params.insert(
                 "Body".to_owned(),
                 json!({ "$file": file.display().to_string() }),
             );
-            let put = s3::op(run.service, "PutObject")?;
+            let put = s3::op(at.service, "PutObject")?;
             return self
-                .call(run.service, put, &params, run.target, None)
+                .call(at.service, put, &params, at.target, None)
                 .await
                 .map(|_| ());
         }
@@ -677,21 +704,21 @@ impl Executor {
         params
             .entry("ChecksumAlgorithm")
             .or_insert_with(|| json!("CRC32"));
-        let ids = self.start_multipart(run, &params).await?;
-        let parts = self.upload_parts(run, file, &ids).await;
-        self.finish_multipart(run, ids, parts).await
+        let ids = self.start_multipart(at, &params).await?;
+        let parts = self.upload_parts(at, file, &ids).await;
+        self.finish_multipart(at, ids, parts).await
     }
 
     /// CreateMultipartUpload with `params`; the members that name the
     /// upload in every later call (bucket, key, upload id).
     async fn start_multipart(
         &self,
-        run: &Run<'_>,
+        at: S3At<'_>,
         params: &Map<String, Value>,
     ) -> Result<Map<String, Value>, ExecError> {
-        let create = s3::op(run.service, "CreateMultipartUpload")?;
+        let create = s3::op(at.service, "CreateMultipartUpload")?;
         let started = self
-            .call(run.service, create, params, run.target, None)
+            .call(at.service, create, params, at.target, None)
             .await?;
         let upload_id = started
             .get("UploadId")
@@ -710,22 +737,22 @@ impl Executor {
     /// AbortMultipartUpload: no half-uploaded parts are left to pay for.
     async fn finish_multipart(
         &self,
-        run: &Run<'_>,
+        at: S3At<'_>,
         ids: Map<String, Value>,
         parts: Result<Vec<Value>, ExecError>,
     ) -> Result<(), ExecError> {
         match parts {
             Ok(parts) => {
-                let complete = s3::op(run.service, "CompleteMultipartUpload")?;
+                let complete = s3::op(at.service, "CompleteMultipartUpload")?;
                 let mut params = ids;
                 params.insert("MultipartUpload".to_owned(), json!({ "Parts": parts }));
-                self.call(run.service, complete, &params, run.target, None)
+                self.call(at.service, complete, &params, at.target, None)
                     .await
                     .map(|_| ())
             }
             Err(e) => {
-                if let Ok(abort) = s3::op(run.service, "AbortMultipartUpload") {
-                    let _ = self.call(run.service, abort, &ids, run.target, None).await;
+                if let Ok(abort) = s3::op(at.service, "AbortMultipartUpload") {
+                    let _ = self.call(at.service, abort, &ids, at.target, None).await;
                 }
                 Err(e)
             }
@@ -819,9 +846,9 @@ impl Executor {
         let mut params = object_options(run, None);
         params.insert("Bucket".to_owned(), json!(to_bucket));
         params.insert("Key".to_owned(), json!(to_key));
-        let ids = self.start_multipart(run, &params).await?;
+        let ids = self.start_multipart(run.at(), &params).await?;
         let parts = self.copy_ranges(run, (bucket, key), &ids, size).await;
-        self.finish_multipart(run, ids, parts).await
+        self.finish_multipart(run.at(), ids, parts).await
     }
 
     /// The `UploadPartCopy` calls of [`Self::copy_parts`]; the parts.
@@ -858,14 +885,14 @@ impl Executor {
 
     async fn upload_parts(
         &self,
-        run: &Run<'_>,
+        at: S3At<'_>,
         file: &Path,
         ids: &Map<String, Value>,
     ) -> Result<Vec<Value>, ExecError> {
         let unreadable = |e: std::io::Error| {
             ExecError::Request(format!("`{}` cannot be read: {e}", file.display()))
         };
-        let part = s3::op(run.service, "UploadPart")?;
+        let part = s3::op(at.service, "UploadPart")?;
         let mut reader = std::fs::File::open(file).map_err(unreadable)?;
         let mut parts = Vec::new();
         let mut buffer = vec![0u8; PART_SIZE as usize];
@@ -888,7 +915,7 @@ impl Executor {
                 json!({ "$blob": base64::engine::general_purpose::STANDARD.encode(&buffer[..filled]) }),
             );
             let done = self
-                .call(run.service, part, &params, run.target, None)
+                .call(at.service, part, &params, at.target, None)
                 .await?;
             let mut entry = Map::from_iter([("PartNumber".to_owned(), json!(number))]);
             for field in ["ETag", "ChecksumCRC32"] {

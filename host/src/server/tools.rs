@@ -81,6 +81,7 @@ impl State {
             user_agent_suffix: config.user_agent_suffix(),
             max_pages: config.max_pages,
             working_dir: Some(config.working_dir.clone()),
+            file_access: config.file_access,
             ..ExecSettings::default()
         });
         State {
@@ -556,9 +557,13 @@ pub(super) async fn run(
             ))
         })?
         .map_err(|e| ExecError::Unsupported(e.to_string()))?;
+    let companion = crate::exec::companion_service(&parsed.cli_service, &parsed.cli_operation)
+        .and_then(|name| state.parser.models().service(name))
+        .transpose()
+        .map_err(|e| ExecError::Unsupported(e.to_string()))?;
     state
         .executor
-        .execute_reporting(&service, parsed, progress)
+        .execute_reporting(&service, companion.as_deref(), parsed, progress)
         .await
 }
 

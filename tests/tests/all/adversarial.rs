@@ -68,6 +68,39 @@ fn fixture(base: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     std::fs::write(home.join("secret.json"), "{}").unwrap();
     std::os::unix::fs::symlink("../outside/secret.json", work.join("escape.json")).unwrap();
     std::os::unix::fs::symlink("../outside", work.join("outdir")).unwrap();
+    // Templates inside W whose artifacts lead out of it
+    // (`cloudformation package` must refuse them before uploading).
+    for (name, text) in [
+        (
+            "leaky.yaml",
+            "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: ../outside/secret.txt\n",
+        ),
+        (
+            "leaky-link.yaml",
+            "Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: outdir\n",
+        ),
+        (
+            "leaky-zip.yaml",
+            "Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: code\n",
+        ),
+        (
+            "leaky-include.yaml",
+            "Resources: {}\nOutputs:\n  Fn::Transform:\n    Name: AWS::Include\n    Parameters:\n      Location: ../outside/secret.txt\n",
+        ),
+        (
+            "leaky-nested.yaml",
+            "Resources:\n  N:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: /etc/passwd\n",
+        ),
+    ] {
+        std::fs::write(work.join(name), text).unwrap();
+    }
+    std::fs::create_dir_all(work.join("code")).unwrap();
+    std::fs::write(work.join("code").join("index.py"), "x = 1\n").unwrap();
+    std::os::unix::fs::symlink(
+        "../../outside/secret.txt",
+        work.join("code").join("leak.txt"),
+    )
+    .unwrap();
     (work, home)
 }
 
