@@ -48,10 +48,10 @@ impl Executor {
             .option_text("stack-name")
             .ok_or_else(|| ExecError::Request("`--stack-name` is required".to_owned()))?;
         let overrides = key_values(
-            &command.option_list("parameter-overrides"),
+            &list_option(command, "parameter-overrides"),
             "parameter-overrides",
         )?;
-        let tags: Vec<Value> = key_values(&command.option_list("tags"), "tags")?
+        let tags: Vec<Value> = key_values(&list_option(command, "tags"), "tags")?
             .into_iter()
             .map(|(k, v)| json!({ "Key": k, "Value": v }))
             .collect();
@@ -145,7 +145,7 @@ impl Executor {
             ),
             (
                 "Capabilities".to_owned(),
-                json!(command.option_list("capabilities")),
+                json!(list_option(command, "capabilities")),
             ),
             (
                 "Description".to_owned(),
@@ -170,7 +170,7 @@ impl Executor {
         if let Some(role) = command.option_text("role-arn") {
             params.insert("RoleARN".to_owned(), json!(role));
         }
-        let notifications = command.option_list("notification-arns");
+        let notifications = list_option(command, "notification-arns");
         if !notifications.is_empty() {
             params.insert("NotificationARNs".to_owned(), json!(notifications));
         }
@@ -663,6 +663,23 @@ impl Uploader<'_> {
         };
         format!("{base}/{}/{key}", self.bucket)
     }
+}
+
+/// The words of a list option; one value that is a JSON list (as a
+/// `file://` value often is) is that list, as the CLI reads options whose
+/// schema is an array.
+fn list_option(command: &ParsedCommand, name: &str) -> Vec<String> {
+    let words = command.option_list(name);
+    if let [one] = words.as_slice()
+        && one.trim_start().starts_with('[')
+        && let Ok(Value::Array(items)) = serde_json::from_str::<Value>(one)
+    {
+        return items
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .collect();
+    }
+    words
 }
 
 /// The template file's text, as `--template-file` names it.
