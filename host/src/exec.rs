@@ -12,6 +12,7 @@ mod cli_commands;
 mod cloudformation;
 mod credentials;
 mod customize;
+mod emr;
 mod http;
 mod mime_types;
 pub mod output;
@@ -307,6 +308,13 @@ impl Executor {
             && s3::supported(&command.cli_operation)
         {
             return self.s3_command(service, command).await;
+        }
+        if command.api_operation.is_none()
+            && command.cli_service == "emr"
+            && emr::supported(&command.cli_operation)
+        {
+            let printed = self.emr_command(service, command).await?;
+            return Ok(Outcome::printed(printed));
         }
         if command.api_operation.is_none()
             && cli_commands::supported(&command.cli_service, &command.cli_operation)

@@ -50,6 +50,49 @@ pub(super) fn translate(
                 "protocol" | "port" | "cidr" | "source-group" | "group-owner",
             ) => security_group.push((name, text.unwrap_or_default())),
             ("ec2", "RunInstances", "count") => count = Some((name, text.unwrap_or_default())),
+            // `emr list-clusters` filters: one state set at most.
+            ("emr", "ListClusters", "active" | "terminated" | "failed" | "cluster-states") => {
+                let states: Vec<String> = match name.as_str() {
+                    "active" => [
+                        "STARTING",
+                        "BOOTSTRAPPING",
+                        "RUNNING",
+                        "WAITING",
+                        "TERMINATING",
+                    ]
+                    .map(str::to_owned)
+                    .to_vec(),
+                    "terminated" => vec!["TERMINATED".to_owned()],
+                    "failed" => vec!["TERMINATED_WITH_ERRORS".to_owned()],
+                    _ => words.iter().map(|w| w.text.clone()).collect(),
+                };
+                if parameters.iter().any(|p| p.api_name == "ClusterStates") {
+                    return Err(ParseError::BadValue {
+                        option: name,
+                        value: String::new(),
+                        expected: "one of --cluster-states, --active, --terminated and --failed: they cannot be combined".to_owned(),
+                    });
+                }
+                parameters.push(Parameter {
+                    cli_name: name,
+                    api_name: "ClusterStates".to_owned(),
+                    value: json!(states),
+                    shape: ShapeKind::List,
+                });
+            }
+            ("emr", "ListClusters", "created-before" | "created-after") => {
+                let api_name = if name == "created-before" {
+                    "CreatedBefore"
+                } else {
+                    "CreatedAfter"
+                };
+                parameters.push(Parameter {
+                    cli_name: name,
+                    api_name: api_name.to_owned(),
+                    value: json!(text.unwrap_or_default()),
+                    shape: ShapeKind::Timestamp,
+                });
+            }
             // The key that decrypts the password: read after the call.
             ("ec2", "GetPasswordData", "priv-launch-key") => {
                 let path = text.unwrap_or_default();

@@ -28,8 +28,6 @@ pub fn alternative(service: &str, command: &str) -> Option<&'static str> {
         ("deploy", "push" | "register" | "deregister") => {
             "`aws deploy register-application-revision`, `aws deploy create-deployment`, `aws deploy register-on-premises-instance`"
         }
-        ("emr", "create-cluster") => "`aws emr run-job-flow`",
-        ("emr", "add-steps") => "`aws emr add-job-flow-steps`",
         ("emr", _) => {
             "the `aws emr` API operations (`run-job-flow`, `add-job-flow-steps`, `describe-cluster`, ...)"
         }
