@@ -17,6 +17,10 @@ pub fn supported(service: &str, command: &str) -> bool {
             | ("eks", "get-token")
             | ("rds", "generate-db-auth-token")
             | ("cloudformation", "deploy" | "package")
+            | (
+                "rds",
+                "add-option-to-option-group" | "remove-option-from-option-group"
+            )
     )
 }
 
@@ -84,11 +88,79 @@ impl Executor {
         }
         let target = self.target(service, &command.global).await?;
         let printed = match command.cli_operation.as_str() {
+            "add-option-to-option-group" => {
+                self.option_group(service, command, &target, true).await?
+            }
+            "remove-option-from-option-group" => {
+                self.option_group(service, command, &target, false).await?
+            }
             "get-token" => self.eks_token(command, &target).await?,
             "generate-db-auth-token" => self.rds_token(command, &target).await?,
             _ => self.login_password(service, &target).await?,
         };
         Ok(Outcome::printed(printed))
+    }
+
+    /// `rds add-option-to-option-group` and `remove-option-from-option-group`:
+    /// ModifyOptionGroup with `--options` as `OptionsToInclude` (option
+    /// configurations, in shorthand or JSON) or `OptionsToRemove` (names).
+    async fn option_group(
+        &self,
+        service: &Service,
+        command: &ParsedCommand,
+        target: &Target,
+        add: bool,
+    ) -> Result<String, ExecError> {
+        let operation = super::s3::op(service, "ModifyOptionGroup")?;
+        let member_name = if add {
+            "OptionsToInclude"
+        } else {
+            "OptionsToRemove"
+        };
+        let member = operation
+            .input
+            .and_then(|input| service.shapes.get(input as usize))
+            .and_then(|shape| shape.members.iter().find(|m| m.name == member_name))
+            .ok_or_else(|| {
+                ExecError::Unsupported(format!("ModifyOptionGroup has no {member_name}"))
+            })?;
+        let words = command.option_list("options");
+        let mut items = Vec::new();
+        for word in &words {
+            let bad = |why: String| {
+                ExecError::Request(format!("`--options` value `{word}` cannot be read: {why}"))
+            };
+            let value = if word.trim_start().starts_with(['[', '{']) {
+                serde_json::from_str::<Value>(word).map_err(|e| bad(e.to_string()))?
+            } else if add {
+                crate::command::parse_shorthand(word).map_err(|e| bad(e.to_string()))?
+            } else {
+                Value::String(word.clone())
+            };
+            match value {
+                Value::Array(list) => items.extend(list),
+                other => items.push(other),
+            }
+        }
+        let mut options = Value::Array(items);
+        crate::command::adjust_shorthand(service, member.shape, &mut options)
+            .map_err(|why| ExecError::Request(format!("`--options`: {why}")))?;
+        let mut params = Map::new();
+        params.insert(
+            "OptionGroupName".to_owned(),
+            Value::String(command.option_text("option-group-name").unwrap_or_default()),
+        );
+        if !words.is_empty() {
+            params.insert(member_name.to_owned(), options);
+        }
+        if command.flag("apply-immediately") || command.flag("no-apply-immediately") {
+            params.insert(
+                "ApplyImmediately".to_owned(),
+                Value::Bool(command.flag("apply-immediately")),
+            );
+        }
+        let answer = self.call(service, operation, &params, target, None).await?;
+        super::output::render(&Value::Object(answer), &command.global, "ModifyOptionGroup")
     }
 
     /// `ecr get-login-password`: the password in GetAuthorizationToken's
