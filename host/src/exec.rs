@@ -14,6 +14,7 @@ mod credentials;
 mod customize;
 mod emr;
 mod http;
+mod kubeconfig;
 mod mime_types;
 pub mod output;
 mod paginate;
@@ -222,6 +223,8 @@ fn decrypt_password(
     result.insert("PasswordData".to_owned(), Value::String(password));
     Ok(())
 }
+
+pub use kubeconfig::candidate_paths as kubeconfig_paths;
 
 /// A second model a command needs besides [`model_service`]'s:
 /// `cloudformation deploy` and `package` upload to S3.

@@ -1072,13 +1072,24 @@ fn local_positionals(
 
 /// Records the local files a CLI command's own options name, for the
 /// policies to judge: `cloudformation deploy`/`package` read
-/// `--template-file` and `package` writes `--output-template-file`.
+/// `--template-file` and `package` writes `--output-template-file`;
+/// `eks update-kubeconfig` writes its kubeconfig.
 fn local_options(
     service: &str,
     operation: &str,
     parameters: &[Parameter],
     files: &mut FileReader<'_>,
 ) -> Result<(), ParseError> {
+    if (service, operation) == ("eks", "update-kubeconfig") {
+        let given = parameters
+            .iter()
+            .find(|p| p.cli_name == "kubeconfig")
+            .and_then(|p| p.value.as_str());
+        for path in crate::exec::kubeconfig_paths(given) {
+            files.record("kubeconfig", &path, FileAccess::Write)?;
+        }
+        return Ok(());
+    }
     if service != "cloudformation" || !matches!(operation, "deploy" | "package") {
         return Ok(());
     }

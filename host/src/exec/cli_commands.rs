@@ -14,7 +14,7 @@ pub fn supported(service: &str, command: &str) -> bool {
     matches!(
         (service, command),
         ("ecr" | "ecr-public", "get-login-password")
-            | ("eks", "get-token")
+            | ("eks", "get-token" | "update-kubeconfig")
             | ("rds", "generate-db-auth-token")
             | ("cloudformation", "deploy" | "package")
             | (
@@ -34,9 +34,6 @@ pub fn alternative(service: &str, command: &str) -> Option<&'static str> {
         }
         ("emr", _) => {
             "the `aws emr` API operations (`run-job-flow`, `add-job-flow-steps`, `describe-cluster`, ...)"
-        }
-        ("eks", "update-kubeconfig") => {
-            "`aws eks describe-cluster` gives the endpoint and certificate data a kubeconfig needs"
         }
         ("cloudtrail", "validate-logs") => {
             "`aws cloudtrail list-public-keys` and the digest files with `aws s3api get-object`"
@@ -82,6 +79,10 @@ impl Executor {
             }
             "package" => {
                 let printed = self.cloudformation_package(companion, command).await?;
+                return Ok(Outcome::printed(printed));
+            }
+            "update-kubeconfig" => {
+                let printed = self.update_kubeconfig(service, command).await?;
                 return Ok(Outcome::printed(printed));
             }
             _ => {}
