@@ -15,6 +15,7 @@ pub fn supported(service: &str, command: &str) -> bool {
         (service, command),
         ("ecr" | "ecr-public", "get-login-password")
             | ("eks", "get-token" | "update-kubeconfig")
+            | ("configservice", "get-status")
             | ("rds", "generate-db-auth-token")
             | ("cloudformation", "deploy" | "package")
             | (
@@ -48,9 +49,6 @@ pub fn alternative(service: &str, command: &str) -> Option<&'static str> {
         ("datapipeline", "list-runs") => "`aws datapipeline query-objects` and `describe-objects`",
         ("configservice", "subscribe") => {
             "`aws configservice put-delivery-channel` and `put-configuration-recorder`"
-        }
-        ("configservice", "get-status") => {
-            "`aws configservice describe-configuration-recorder-status` and `describe-delivery-channel-status`"
         }
         ("cloudtrail", "create-subscription" | "update-subscription") => {
             "`aws cloudtrail create-trail` / `update-trail`, with the bucket made by `aws s3 mb`"
@@ -92,6 +90,7 @@ impl Executor {
             "add-option-to-option-group" => {
                 self.option_group(service, command, &target, true).await?
             }
+            "get-status" => self.config_status(service, &target).await?,
             "remove-option-from-option-group" => {
                 self.option_group(service, command, &target, false).await?
             }
@@ -162,6 +161,19 @@ impl Executor {
         }
         let answer = self.call(service, operation, &params, target, None).await?;
         super::output::render(&Value::Object(answer), &command.global, "ModifyOptionGroup")
+    }
+
+    /// `configservice get-status`: each configuration recorder and delivery
+    /// channel with its last status, as text.
+    async fn config_status(&self, service: &Service, target: &Target) -> Result<String, ExecError> {
+        let call = |name: &'static str| async move {
+            let operation = super::s3::op(service, name)?;
+            self.call(service, operation, &Map::new(), target, None)
+                .await
+        };
+        let recorders = call("DescribeConfigurationRecorderStatus").await?;
+        let channels = call("DescribeDeliveryChannelStatus").await?;
+        Ok(config_status_text(&recorders, &channels))
     }
 
     /// `ecr get-login-password`: the password in GetAuthorizationToken's
@@ -312,5 +324,90 @@ impl Executor {
             std::time::Duration::from_secs(900),
         )?;
         Ok(format!("{}\n", signed.trim_start_matches("https://")))
+    }
+}
+
+/// What `configservice get-status` prints for the two status answers.
+fn config_status_text(recorders: &Map<String, Value>, channels: &Map<String, Value>) -> String {
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => "None".to_owned(),
+        Some(other) => other.to_string(),
+    };
+    let last_status = |out: &mut String, status: &Value, what: &str| {
+        let last = text(status.get("lastStatus"));
+        out.push_str(&format!("last {what}status: {last}\n"));
+        if last == "FAILURE" {
+            out.push_str(&format!(
+                "error code: {}\n",
+                text(status.get("lastErrorCode"))
+            ));
+            out.push_str(&format!(
+                "message: {}\n",
+                text(status.get("lastErrorMessage"))
+            ));
+        }
+    };
+    let mut out = String::from("Configuration Recorders:\n\n");
+    for recorder in recorders
+        .get("ConfigurationRecordersStatus")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        out.push_str(&format!("name: {}\n", text(recorder.get("name"))));
+        let recording = recorder.get("recording") == Some(&Value::Bool(true));
+        out.push_str(&format!(
+            "recorder: {}\n",
+            if recording { "ON" } else { "OFF" }
+        ));
+        if recording {
+            last_status(&mut out, recorder, "");
+        }
+        out.push('\n');
+    }
+    out.push_str("Delivery Channels:\n\n");
+    for channel in channels
+        .get("DeliveryChannelsStatus")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        out.push_str(&format!("name: {}\n", text(channel.get("name"))));
+        for (key, what) in [
+            ("configStreamDeliveryInfo", "stream delivery "),
+            ("configHistoryDeliveryInfo", "history delivery "),
+            ("configSnapshotDeliveryInfo", "snapshot delivery "),
+        ] {
+            if let Some(info) = channel.get(key).filter(|i| super::output::py::truthy(i)) {
+                last_status(&mut out, info, what);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn config_status_reads_as_the_cli_prints_it() {
+        let recorders = json!({"ConfigurationRecordersStatus": [
+            {"name": "default", "recording": true, "lastStatus": "FAILURE", "lastErrorCode": "AccessDenied", "lastErrorMessage": "no"},
+            {"name": "off", "recording": false}
+        ]});
+        let channels = json!({"DeliveryChannelsStatus": [
+            {"name": "default", "configStreamDeliveryInfo": {"lastStatus": "SUCCESS"}, "configHistoryDeliveryInfo": {}, "configSnapshotDeliveryInfo": {"lastStatus": "NOT_APPLICABLE"}}
+        ]});
+        assert_eq!(
+            config_status_text(
+                recorders.as_object().unwrap(),
+                channels.as_object().unwrap()
+            ),
+            "Configuration Recorders:\n\nname: default\nrecorder: ON\nlast status: FAILURE\nerror code: AccessDenied\nmessage: no\n\nname: off\nrecorder: OFF\n\nDelivery Channels:\n\nname: default\nlast stream delivery status: SUCCESS\nlast snapshot delivery status: NOT_APPLICABLE\n\n"
+        );
     }
 }
