@@ -524,6 +524,7 @@ def write_fixtures(workdir: Path, large: bool = False) -> None:
         json.dumps({"pk": {"S": "user#3"}, "sk": {"N": "3"}, "name": {"S": "Carol"}, "tags": {"SS": ["a", "b"]}}) + "\n"
     )
     write_cfn_fixtures(workdir)
+    write_emr_fixtures(workdir)
     # Fixtures older than anything uploaded, as files usually are: `s3 sync`
     # compares times, and a file written in the same second as its upload
     # would look newer than the object (S3 times have whole seconds), which
@@ -751,6 +752,78 @@ def write_cfn_fixtures(workdir: Path) -> None:
         "    Properties:\n"
         "      Code: no-such-dir/code.zip\n"
     )
+
+
+def write_emr_fixtures(workdir: Path) -> None:
+    """JSON values for `emr create-cluster` and `add-steps` (group emr):
+    ``emr-configurations.json`` (--configurations: one classification with
+    Properties, one with nested Configurations), ``emr-instance-groups.json``
+    (--instance-groups: named MASTER and CORE groups, the CORE one with an
+    EbsConfiguration, and an unnamed TASK group with a BidPrice) and
+    ``emr-steps.json`` (--steps: custom JAR steps with Args, MainClass and
+    Properties as the CLI's "k=v,k2=v2" string, a Spark and a Streaming
+    step).
+    """
+    configurations = [
+        {
+            "Classification": "spark-defaults",
+            "Properties": {"spark.executor.memory": "4g", "spark.dynamicAllocation.enabled": "true"},
+        },
+        {
+            "Classification": "hadoop-env",
+            "Configurations": [{"Classification": "export", "Properties": {"JAVA_HOME": "/usr/lib/jvm/java-1.8.0"}}],
+        },
+    ]
+    (workdir / "emr-configurations.json").write_text(json.dumps(configurations, indent=2) + "\n")
+    groups = [
+        {"Name": "Primary", "InstanceGroupType": "MASTER", "InstanceCount": 1, "InstanceType": "m5.xlarge"},
+        {
+            "Name": "Workers",
+            "InstanceGroupType": "CORE",
+            "InstanceCount": 2,
+            "InstanceType": "m5.2xlarge",
+            "EbsConfiguration": {
+                "EbsOptimized": True,
+                "EbsBlockDeviceConfigs": [
+                    {"VolumeSpecification": {"VolumeType": "gp3", "SizeInGB": 64}, "VolumesPerInstance": 2}
+                ],
+            },
+        },
+        {"InstanceGroupType": "TASK", "InstanceCount": 2, "InstanceType": "m5.xlarge", "BidPrice": "0.10"},
+    ]
+    (workdir / "emr-instance-groups.json").write_text(json.dumps(groups, indent=2) + "\n")
+    # No LogUri in a step: the CLI sends it as StepMonitoringConfiguration,
+    # which moto 5.2.5 answers with a 500 (after adding the steps before it).
+    steps = [
+        {
+            "Type": "CUSTOM_JAR",
+            "Name": "json-jar",
+            "Jar": "command-runner.jar",
+            "Args": ["bash", "-c", "echo hello, world"],
+            "ActionOnFailure": "CANCEL_AND_WAIT",
+        },
+        {
+            "Type": "Spark",
+            "Name": "json-spark",
+            "Args": ["--deploy-mode", "cluster", "--conf", "spark.executor.memory=2g", "s3://diff-emr/job.py", "--day", "2024-01-01"],
+        },
+        {
+            "Type": "Streaming",
+            "Name": "json-streaming",
+            "Args": [
+                "-files", "s3://diff-emr/mapper.py,s3://diff-emr/reducer.py", "-mapper", "mapper.py",
+                "-reducer", "reducer.py", "-input", "s3://diff-emr/in/", "-output", "s3://diff-emr/out/",
+            ],
+        },
+        {
+            "Type": "CUSTOM_JAR",
+            "Name": "json-props",
+            "Jar": "s3://diff-emr/props.jar",
+            "MainClass": "com.example.Props",
+            "Properties": "mapred.tasks=4,color=blue,flag",
+        },
+    ]
+    (workdir / "emr-steps.json").write_text(json.dumps(steps, indent=2) + "\n")
 
 
 # --------------------------------------------------------------------------

@@ -22,6 +22,7 @@ pub fn supported(command: &str) -> bool {
             | "terminate-clusters"
             | "modify-cluster-attributes"
             | "add-instance-groups"
+            | "install-applications"
     )
 }
 
@@ -61,6 +62,7 @@ impl Executor {
             }
             "modify-cluster-attributes" => emr.modify_cluster_attributes().await,
             "add-instance-groups" => emr.add_instance_groups().await,
+            "install-applications" => emr.install_applications().await,
             other => Err(ExecError::Unsupported(format!(
                 "`aws emr {other}` is not run by this server"
             ))),
@@ -193,7 +195,7 @@ impl Emr<'_> {
                 cluster.insert("BootstrapActions".to_owned(), list.clone());
             }
         }
-        self.print(result, "DescribeCluster")
+        self.print(result, "describe_cluster")
     }
 
     async fn add_steps(&self) -> Result<String, ExecError> {
@@ -301,15 +303,60 @@ impl Emr<'_> {
             ]),
             _ => Map::new(),
         };
-        self.print(result, "AddInstanceGroups")
+        self.print(result, "add_instance_groups")
+    }
+
+    async fn install_applications(&self) -> Result<String, ExecError> {
+        const KNOWN: [&str; 10] = [
+            "HIVE", "PIG", "HBASE", "GANGLIA", "IMPALA", "SPARK", "MAPR", "MAPR_M3", "MAPR_M5",
+            "MAPR_M7",
+        ];
+        let id = self.text("cluster-id").unwrap_or_default();
+        let cluster = self
+            .call(
+                "DescribeCluster",
+                Map::from_iter([("ClusterId".to_owned(), json!(id))]),
+            )
+            .await?;
+        if let Some(label) = cluster
+            .get("Cluster")
+            .and_then(|c| c.get("ReleaseLabel"))
+            .and_then(Value::as_str)
+            .filter(|l| !l.is_empty())
+        {
+            return Err(usage(format!(
+                "install-applications is not supported with '{label}' release."
+            )));
+        }
+        let applications = self.structures("applications")?.unwrap_or_default();
+        for app in &applications {
+            let name = app.get("Name").and_then(Value::as_str).unwrap_or_default();
+            let upper = name.to_uppercase();
+            if !KNOWN.contains(&upper.as_str()) {
+                return Err(usage(format!(
+                    "Unknown application: {name}. 'Name' should be one of the following: {}",
+                    KNOWN.join(", ")
+                )));
+            }
+            if upper != "HIVE" && upper != "PIG" {
+                return Err(usage(format!(
+                    "{name} cannot be installed on a running cluster. 'Name' should be one of the following: HIVE, PIG"
+                )));
+            }
+        }
+        let (_, _, steps) = ami_applications(&self.target.region, &applications, None)?;
+        self.call_and_print(
+            "AddJobFlowSteps",
+            Map::from_iter([
+                ("JobFlowId".to_owned(), json!(id)),
+                ("Steps".to_owned(), Value::Array(steps)),
+            ]),
+        )
+        .await
     }
 
     async fn create_cluster(&self) -> Result<String, ExecError> {
         for (option, instead) in [
-            (
-                "ami-version",
-                "--release-label (clusters on AMI versions 2 and 3 are not made by this server)",
-            ),
             (
                 "instance-fleets",
                 "`aws emr run-job-flow` with `Instances.InstanceFleets`",
@@ -322,10 +369,6 @@ impl Emr<'_> {
                 "restore-from-hbase-backup",
                 "`aws emr run-job-flow` with the HBase restore step",
             ),
-            (
-                "enable-debugging",
-                "the debugging step in `aws emr run-job-flow`",
-            ),
         ] {
             if self.command.parameters.iter().any(|p| p.cli_name == option) {
                 return Err(ExecError::Unsupported(format!(
@@ -333,9 +376,21 @@ impl Emr<'_> {
                 )));
             }
         }
-        let release_label = self
-            .text("release-label")
-            .ok_or_else(|| usage("Either --ami-version or --release-label is required."))?;
+        let release_label = self.text("release-label");
+        let ami_version = self.text("ami-version");
+        match (&release_label, &ami_version) {
+            (Some(_), Some(_)) => {
+                return Err(usage(
+                    "You cannot specify both --ami-version and --release-label options together.",
+                ));
+            }
+            (None, None) => {
+                return Err(usage(
+                    "Either --ami-version or --release-label is required.",
+                ));
+            }
+            _ => {}
+        }
         let mut ec2 = self.structure("ec2-attributes")?;
         let roles_message = " Either choose --use-default-roles or use both --service-role <roleName> and --ec2-attributes InstanceProfile=<profileName>.";
         let default_roles = self.flag("use-default-roles");
@@ -401,11 +456,22 @@ impl Emr<'_> {
                     .unwrap_or_else(|| "Development Cluster".to_owned())
             ),
         );
-        params.insert("ReleaseLabel".to_owned(), json!(release_label));
-        if let Some(text) = self.text("configurations") {
-            let configurations: Value = serde_json::from_str(&text)
-                .map_err(|_| usage("invalid json argument for option --configurations"))?;
-            params.insert("Configurations".to_owned(), configurations);
+        if let Some(label) = &release_label {
+            params.insert("ReleaseLabel".to_owned(), json!(label));
+            if let Some(text) = self.text("configurations") {
+                let configurations: Value = serde_json::from_str(&text)
+                    .map_err(|_| usage("invalid json argument for option --configurations"))?;
+                params.insert("Configurations".to_owned(), configurations);
+            }
+        }
+        if let (None, Some(ami)) = (&release_label, &ami_version) {
+            let valid = regex::Regex::new(r"^\d?\.").is_ok_and(|r| r.is_match(ami));
+            if !valid {
+                return Err(usage(format!(
+                    "The supplied AMI version \"{ami}\" is invalid. Please see AMI Versions Supported in Amazon EMR in Amazon Elastic MapReduce Developer Guide: http://docs.aws.amazon.com/ElasticMapReduce/latest/DeveloperGuide/ami-versions-supported.html"
+                )));
+            }
+            params.insert("AmiVersion".to_owned(), json!(ami));
         }
         for (option, member) in [
             ("additional-info", "AdditionalInfo"),
@@ -485,11 +551,54 @@ impl Emr<'_> {
         if let Some(attributes) = &ec2 {
             ec2_attributes(&mut params, attributes)?;
         }
-        if let Some(applications) = self.structures("applications")? {
-            params.insert(
-                "Applications".to_owned(),
-                Value::Array(applications.into_iter().map(Value::Object).collect()),
+        let debugging = if self.flag("enable-debugging") || self.flag("no-enable-debugging") {
+            both("enable-debugging")?
+        } else {
+            false
+        };
+        if debugging && self.text("log-uri").is_none() {
+            return Err(usage(
+                "LogUri not specified. You must specify a logUri if you enable debugging when creating a cluster.",
+            ));
+        }
+        if debugging {
+            let (jar, args) = match &release_label {
+                Some(_) => (
+                    COMMAND_RUNNER.to_owned(),
+                    vec!["state-pusher-script".to_owned()],
+                ),
+                None => (
+                    script_runner(&self.target.region),
+                    vec![s3_link(&self.target.region, "/libs/state-pusher/0.1/fetch")],
+                ),
+            };
+            extend(
+                &mut params,
+                "Steps",
+                vec![step(
+                    "Setup Hadoop Debugging",
+                    "TERMINATE_CLUSTER",
+                    &jar,
+                    args,
+                )],
             );
+        }
+        if let Some(applications) = self.structures("applications")? {
+            match &ami_version {
+                Some(ami) if release_label.is_none() => {
+                    let (products, actions, steps) =
+                        ami_applications(&self.target.region, &applications, Some(ami))?;
+                    extend(&mut params, "NewSupportedProducts", products);
+                    extend(&mut params, "BootstrapActions", actions);
+                    extend(&mut params, "Steps", steps);
+                }
+                _ => {
+                    params.insert(
+                        "Applications".to_owned(),
+                        Value::Array(applications.into_iter().map(Value::Object).collect()),
+                    );
+                }
+            }
         }
         if let Some(actions) = self.structures("bootstrap-actions")? {
             let list: Vec<Value> = actions
@@ -507,21 +616,21 @@ impl Emr<'_> {
                     })
                 })
                 .collect();
-            if list.len() > 16 {
+            let existing = params
+                .get("BootstrapActions")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            if existing + list.len() > 16 {
                 return Err(usage(
                     "maximum number of bootstrap actions for a cluster exceeded.",
                 ));
             }
-            if !list.is_empty() {
-                params.insert("BootstrapActions".to_owned(), Value::Array(list));
-            }
+            extend(&mut params, "BootstrapActions", list);
         }
         let parsed_steps = self.structures("steps")?;
         if let Some(steps) = &parsed_steps {
-            let built = build_steps(steps, &self.target.region, Some(&release_label))?;
-            if !built.is_empty() {
-                params.insert("Steps".to_owned(), Value::Array(built));
-            }
+            let built = build_steps(steps, &self.target.region, release_label.as_deref())?;
+            extend(&mut params, "Steps", built);
         }
         for (option, member) in [
             ("security-configuration", "SecurityConfiguration"),
@@ -611,8 +720,174 @@ impl Emr<'_> {
             ]),
             None => Map::new(),
         };
-        self.print(result, "RunJobFlow")
+        self.print(result, "run_job_flow")
     }
+}
+
+fn s3_link(region: &str, path: &str) -> String {
+    format!("s3://{region}.elasticmapreduce{path}")
+}
+
+fn script_runner(region: &str) -> String {
+    s3_link(region, "/libs/script-runner/script-runner.jar")
+}
+
+/// `emrutils.build_step` for the steps the CLI makes itself.
+fn step(name: &str, on_failure: &str, jar: &str, args: Vec<String>) -> Value {
+    let mut config = Map::from_iter([("Jar".to_owned(), json!(jar))]);
+    if !args.is_empty() {
+        config.insert("Args".to_owned(), json!(args));
+    }
+    json!({"Name": name, "ActionOnFailure": on_failure, "HadoopJarStep": config})
+}
+
+/// `emrutils.build_bootstrap_action`.
+fn bootstrap_action(name: &str, path: String, args: Option<Vec<String>>) -> Value {
+    let mut script = Map::new();
+    if let Some(args) = args.filter(|a| !a.is_empty()) {
+        script.insert("Args".to_owned(), json!(args));
+    }
+    script.insert("Path".to_owned(), json!(path));
+    json!({"Name": name, "ScriptBootstrapAction": script})
+}
+
+/// `create-cluster`'s `_update_cluster_dict`: appends to a list member,
+/// made only when there is something to put in it.
+fn extend(params: &mut Map<String, Value>, key: &str, items: Vec<Value>) {
+    match params.get_mut(key).and_then(Value::as_array_mut) {
+        Some(list) => list.extend(items),
+        None if !items.is_empty() => {
+            params.insert(key.to_owned(), Value::Array(items));
+        }
+        None => {}
+    }
+}
+
+/// What `applicationutils.build_applications` makes of an AMI 2.x or 3.x
+/// cluster's applications.
+type AmiApplications = (Vec<Value>, Vec<Value>, Vec<Value>);
+
+/// `applicationutils.build_applications`: the applications of an AMI 2.x
+/// or 3.x cluster as supported products, bootstrap actions and install
+/// steps.
+fn ami_applications(
+    region: &str,
+    applications: &[Map<String, Value>],
+    ami_version: Option<&str>,
+) -> Result<AmiApplications, ExecError> {
+    let (mut products, mut actions, mut steps) = (Vec::new(), Vec::new(), Vec::new());
+    let args_of = |app: &Map<String, Value>| -> Option<Vec<String>> {
+        app.get("Args").and_then(Value::as_array).map(|a| {
+            a.iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect()
+        })
+    };
+    for app in applications {
+        let name = app.get("Name").and_then(Value::as_str).unwrap_or_default();
+        match name.to_lowercase().as_str() {
+            "hive" => {
+                steps.push(step(
+                    "Install Hive",
+                    "TERMINATE_CLUSTER",
+                    &script_runner(region),
+                    vec![
+                        s3_link(region, "/libs/hive/hive-script"),
+                        "--install-hive".to_owned(),
+                        "--base-path".to_owned(),
+                        s3_link(region, "/libs/hive"),
+                        "--hive-versions".to_owned(),
+                        "latest".to_owned(),
+                    ],
+                ));
+                if let Some(site) = args_of(app)
+                    .and_then(|args| args.into_iter().find(|a| a.contains("--hive-site")))
+                {
+                    // The CLI builds this base path without the region.
+                    steps.push(step(
+                        "Install Hive Site Configuration",
+                        "CANCEL_AND_WAIT",
+                        &script_runner(region),
+                        vec![
+                            s3_link(region, "/libs/hive/hive-script"),
+                            "--base-path".to_owned(),
+                            s3_link("us-east-1", "/libs/hive"),
+                            "--install-hive-site".to_owned(),
+                            site,
+                            "--hive-versions".to_owned(),
+                            "latest".to_owned(),
+                        ],
+                    ));
+                }
+            }
+            "pig" => steps.push(step(
+                "Install Pig",
+                "TERMINATE_CLUSTER",
+                &script_runner(region),
+                vec![
+                    s3_link(region, "/libs/pig/pig-script"),
+                    "--install-pig".to_owned(),
+                    "--base-path".to_owned(),
+                    s3_link(region, "/libs/pig"),
+                    "--pig-versions".to_owned(),
+                    "latest".to_owned(),
+                ],
+            )),
+            "ganglia" => actions.push(bootstrap_action(
+                "Install Ganglia",
+                s3_link(region, "/bootstrap-actions/install-ganglia"),
+                None,
+            )),
+            "hbase" => {
+                actions.push(bootstrap_action(
+                    "Install HBase",
+                    s3_link(region, "/bootstrap-actions/setup-hbase"),
+                    None,
+                ));
+                let ami = ami_version.unwrap_or_default();
+                let jar = if ami >= "3.0" {
+                    "/home/hadoop/lib/hbase.jar"
+                } else if ami >= "2.1" {
+                    "/home/hadoop/lib/hbase-0.92.0.jar"
+                } else {
+                    return Err(usage(format!(
+                        "AMI version {ami}is not compatible with HBase."
+                    )));
+                };
+                steps.push(step(
+                    "Start HBase",
+                    "TERMINATE_CLUSTER",
+                    jar,
+                    vec![
+                        "emr.hbase.backup.Main".to_owned(),
+                        "--start-master".to_owned(),
+                    ],
+                ));
+            }
+            "impala" => {
+                let mut args = vec![
+                    "--base-path".to_owned(),
+                    s3_link(region, ""),
+                    "--impala-version".to_owned(),
+                    "latest".to_owned(),
+                ];
+                if let Some(extra) = args_of(app) {
+                    args.push("--impala-conf".to_owned());
+                    args.push(extra.join(","));
+                }
+                actions.push(bootstrap_action(
+                    "Install Impala",
+                    s3_link(region, "/libs/impala/setup-impala"),
+                    Some(args),
+                ));
+            }
+            _ => products.push(json!({
+                "Name": name.to_lowercase(),
+                "Args": args_of(app).unwrap_or_default(),
+            })),
+        }
+    }
+    Ok((products, actions, steps))
 }
 
 /// `--ec2-attributes` placed where RunJobFlow wants each attribute.
