@@ -7,9 +7,11 @@
 //! wire formats, [`sign`], [`http`], [`credentials`], [`paginate`] and
 //! [`output`] (`--query` and the output formats).
 
+mod archive;
 pub(crate) mod cbor;
 mod cli_commands;
 mod cloudformation;
+mod codedeploy;
 mod credentials;
 mod customize;
 mod emr;
@@ -230,7 +232,7 @@ pub use kubeconfig::candidate_paths as kubeconfig_paths;
 /// `cloudformation deploy` and `package` upload to S3.
 pub fn companion_service(cli_service: &str, cli_operation: &str) -> Option<&'static str> {
     match (cli_service, cli_operation) {
-        ("cloudformation", "deploy" | "package") => Some("s3api"),
+        ("cloudformation", "deploy" | "package") | ("deploy", "push") => Some("s3api"),
         _ => None,
     }
 }

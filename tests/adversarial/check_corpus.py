@@ -128,6 +128,7 @@ def build_fixture(base: Path) -> tuple[Path, Path]:
     (work / 'leaky-nested.yaml').write_text('Resources:\n  N:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: /etc/passwd\n')
     (work / "code").mkdir()
     (work / "code" / "index.py").write_text("x = 1\n")
+    (work / "code" / "appspec.yml").write_text("version: 0.0\n")
     os.symlink("../../outside/secret.txt", work / "code" / "leak.txt")
     os.symlink("../outside", work / "outdir")
     return work, home

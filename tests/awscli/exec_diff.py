@@ -461,6 +461,18 @@ def write_fixtures(workdir: Path, large: bool = False) -> None:
     (workdir / "blob.bin").write_bytes(bytes(range(256)) * 64)
     # Above the CLI's 8 MiB multipart threshold: three parts.
     (workdir / "big.bin").write_bytes(bytes(range(256)) * (80 * 1024))
+    # A CodeDeploy application folder for `deploy push` (a hidden file that
+    # --ignore-hidden-files leaves out), and one without its appspec.yml.
+    for rel, text in [
+        ("deploy-app/appspec.yml", "version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /srv/app\n"),
+        ("deploy-app/index.html", "<h1>diff</h1>\n"),
+        ("deploy-app/scripts/start.sh", "#!/bin/sh\necho start\n"),
+        ("deploy-app/.env", "SECRET=1\n"),
+        ("deploy-noapp/index.html", "<h1>no appspec</h1>\n"),
+    ]:
+        path = workdir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
     # A small tree for recursive copies and filters.
     for rel, text in [("a.txt", "a\n"), ("sub/b.txt", "bb\n"), ("sub/c.json", "{}\n"), ("skip.log", "log\n")]:
         path = workdir / "tree" / rel

@@ -1090,6 +1090,22 @@ fn local_options(
         }
         return Ok(());
     }
+    if (service, operation) == ("deploy", "push") {
+        // The folder zipped and uploaded (the current one by default).
+        let source = parameters
+            .iter()
+            .find(|p| p.cli_name == "source")
+            .and_then(|p| p.value.as_str())
+            .unwrap_or(".");
+        let file = files.record("source", source, FileAccess::Read)?;
+        if !file.resolved.is_dir() {
+            return Err(ParseError::BadPath {
+                path: source.to_owned(),
+                reason: "it is not a folder; --source names the application's folder (with its appspec.yml)".to_owned(),
+            });
+        }
+        return Ok(());
+    }
     if service != "cloudformation" || !matches!(operation, "deploy" | "package") {
         return Ok(());
     }

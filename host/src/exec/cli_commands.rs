@@ -16,6 +16,7 @@ pub fn supported(service: &str, command: &str) -> bool {
         ("ecr" | "ecr-public", "get-login-password")
             | ("eks", "get-token" | "update-kubeconfig")
             | ("configservice", "get-status")
+            | ("deploy", "push")
             | ("rds", "generate-db-auth-token")
             | ("cloudformation", "deploy" | "package")
             | (
@@ -30,7 +31,7 @@ pub fn alternative(service: &str, command: &str) -> Option<&'static str> {
     Some(match (service, command) {
         ("codeartifact", "login") => "`aws codeartifact get-authorization-token`",
         ("ecs", "deploy") => "`aws ecs update-service`, or `aws deploy create-deployment`",
-        ("deploy", "push" | "register" | "deregister") => {
+        ("deploy", "register" | "deregister") => {
             "`aws deploy register-application-revision`, `aws deploy create-deployment`, `aws deploy register-on-premises-instance`"
         }
         ("emr", _) => {
@@ -68,22 +69,20 @@ impl Executor {
         companion: Option<&Service>,
         command: &ParsedCommand,
     ) -> Result<Outcome, ExecError> {
-        match command.cli_operation.as_str() {
-            "deploy" => {
-                let printed = self
-                    .cloudformation_deploy(service, companion, command)
-                    .await?;
-                return Ok(Outcome::printed(printed));
+        let printed = match (command.cli_service.as_str(), command.cli_operation.as_str()) {
+            ("cloudformation", "deploy") => Some(
+                self.cloudformation_deploy(service, companion, command)
+                    .await?,
+            ),
+            ("cloudformation", "package") => {
+                Some(self.cloudformation_package(companion, command).await?)
             }
-            "package" => {
-                let printed = self.cloudformation_package(companion, command).await?;
-                return Ok(Outcome::printed(printed));
-            }
-            "update-kubeconfig" => {
-                let printed = self.update_kubeconfig(service, command).await?;
-                return Ok(Outcome::printed(printed));
-            }
-            _ => {}
+            ("deploy", "push") => Some(self.deploy_push(service, companion, command).await?),
+            ("eks", "update-kubeconfig") => Some(self.update_kubeconfig(service, command).await?),
+            _ => None,
+        };
+        if let Some(printed) = printed {
+            return Ok(Outcome::printed(printed));
         }
         let target = self.target(service, &command.global).await?;
         let printed = match command.cli_operation.as_str() {

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
+use super::archive::{TempFile, is_zip, zip_folder, zip_single};
 use super::s3_transfer::S3At;
 use super::{ExecError, Executor, Target, s3, template};
 use crate::command::ParsedCommand;
@@ -500,7 +501,7 @@ impl Executor {
                         crate::config::FileAccessMode::Unrestricted => PathBuf::from("/"),
                         _ => self.settings.working_dir_or_root(),
                     };
-                    let zip = zip_folder(&path, &allowed_root)?;
+                    let zip = zip_folder(&path, &allowed_root, false)?;
                     self.upload_with_dedup(uploader, &zip.path, None).await?
                 } else if path.is_file() {
                     if exporter.force_zip && !is_zip(&path) {
@@ -611,7 +612,7 @@ impl Executor {
                     uploader.bucket
                 )))
             }
-            other => other.map(|()| url),
+            other => other.map(|_| url),
         }
     }
 }
@@ -736,7 +737,7 @@ fn merge_parameters(template: &Value, overrides: &[(String, String)]) -> Vec<Map
 }
 
 /// `datetime.utcnow().isoformat()`.
-fn iso_now(since_epoch: std::time::Duration) -> String {
+pub(super) fn iso_now(since_epoch: std::time::Duration) -> String {
     let secs = i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX);
     let micros = since_epoch.subsec_micros();
     let text = super::timestamp::iso8601(super::timestamp::Moment { secs, nanos: 0 });
@@ -1010,127 +1011,6 @@ fn md5_hex(file: &Path) -> Result<String, ExecError> {
         hasher.update(&buffer[..n]);
     }
     Ok(hex::encode(hasher.finalize()))
-}
-
-fn is_zip(path: &Path) -> bool {
-    std::fs::File::open(path)
-        .ok()
-        .and_then(|f| zip::ZipArchive::new(f).ok())
-        .is_some()
-}
-
-/// A file removed when dropped.
-struct TempFile {
-    path: PathBuf,
-}
-
-impl TempFile {
-    fn write(bytes: &[u8]) -> Result<TempFile, ExecError> {
-        let path = std::env::temp_dir().join(format!(
-            "aws-api-mcp-{}-{:016x}",
-            std::process::id(),
-            fastrand::u64(..)
-        ));
-        std::fs::write(&path, bytes)
-            .map_err(|e| ExecError::Request(format!("a temporary file cannot be written: {e}")))?;
-        Ok(TempFile { path })
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// `make_zip`: every file below `root` (links to folders followed, as
-/// `os.walk(followlinks=True)`, but only while they stay inside
-/// `allowed_root`), deflated, named by its path below `root`.
-fn zip_folder(root: &Path, allowed_root: &Path) -> Result<TempFile, ExecError> {
-    let mut files = Vec::new();
-    collect(root, root, allowed_root, &mut files, 0)?;
-    zip_entries(&files)
-}
-
-/// A lone file zipped as the only entry of a folder.
-fn zip_single(file: &Path) -> Result<TempFile, ExecError> {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    zip_entries(&[(name, file.to_path_buf())])
-}
-
-fn collect(
-    root: &Path,
-    dir: &Path,
-    allowed_root: &Path,
-    out: &mut Vec<(String, PathBuf)>,
-    depth: usize,
-) -> Result<(), ExecError> {
-    if depth > 64 {
-        return Err(ExecError::Request(format!(
-            "`{}` is nested too deep (links in a loop?)",
-            dir.display()
-        )));
-    }
-    let unreadable =
-        |e: std::io::Error| ExecError::Request(format!("`{}` cannot be read: {e}", dir.display()));
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(unreadable)?
-        .filter_map(Result::ok)
-        .collect();
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    let mut dirs = Vec::new();
-    for entry in entries {
-        let path = entry.path();
-        let real = path.canonicalize().map_err(unreadable)?;
-        if !real.starts_with(allowed_root) {
-            return Err(ExecError::Request(format!(
-                "`{}` leads outside the working directory; this server does not read it",
-                path.display()
-            )));
-        }
-        if real.is_dir() {
-            dirs.push(path);
-        } else if real.is_file() {
-            let rel = path
-                .strip_prefix(root)
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            out.push((rel, real));
-        }
-    }
-    for d in dirs {
-        collect(root, &d, allowed_root, out, depth + 1)?;
-    }
-    Ok(())
-}
-
-fn zip_entries(files: &[(String, PathBuf)]) -> Result<TempFile, ExecError> {
-    let failed = |e: String| ExecError::Request(format!("the zip file cannot be made: {e}"));
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, path) in files {
-        let mode = std::fs::metadata(path)
-            .map(|m| {
-                use std::os::unix::fs::PermissionsExt as _;
-                m.permissions().mode()
-            })
-            .unwrap_or(0o644);
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .unix_permissions(mode);
-        writer
-            .start_file(name.as_str(), options)
-            .map_err(|e| failed(e.to_string()))?;
-        let mut source = std::fs::File::open(path).map_err(|e| failed(e.to_string()))?;
-        std::io::copy(&mut source, &mut writer).map_err(|e| failed(e.to_string()))?;
-    }
-    let bytes = writer
-        .finish()
-        .map_err(|e| failed(e.to_string()))?
-        .into_inner();
-    TempFile::write(&bytes)
 }
 
 #[cfg(test)]

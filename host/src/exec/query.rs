@@ -497,6 +497,7 @@ fn py_json_loads(text: &str) -> Result<Value, JsonError> {
     let mut p = JsonParser {
         chars: &chars,
         pos: 0,
+        deferred: None,
     };
     p.skip_ws();
     let value = p.value(0)?;
@@ -504,12 +505,20 @@ fn py_json_loads(text: &str) -> Result<Value, JsonError> {
     if p.pos != chars.len() {
         return Err(JsonError::Invalid("Extra data".to_owned()));
     }
-    Ok(value)
+    // Only a document Python reads whole can hold what JSON values cannot
+    // (`3e5309cc-...` is invalid, so a string literal, not infinity).
+    match p.deferred {
+        Some(why) => Err(JsonError::Unsupported(why)),
+        None => Ok(value),
+    }
 }
 
 struct JsonParser<'c> {
     chars: &'c [char],
     pos: usize,
+    /// Why the document, if it turns out valid, holds a value JSON values
+    /// cannot (NaN, infinity, a lone surrogate).
+    deferred: Option<String>,
 }
 
 fn invalid(why: &str) -> JsonError {
@@ -570,9 +579,9 @@ impl JsonParser<'_> {
             Some('n') if self.starts_with("null") => Ok(self.keyword("null", Value::Null)),
             Some('t') if self.starts_with("true") => Ok(self.keyword("true", Value::Bool(true))),
             Some('f') if self.starts_with("false") => Ok(self.keyword("false", Value::Bool(false))),
-            Some('N') if self.starts_with("NaN") => Err(non_finite("NaN")),
-            Some('I') if self.starts_with("Infinity") => Err(non_finite("Infinity")),
-            Some('-') if self.starts_with("-Infinity") => Err(non_finite("-Infinity")),
+            Some('N') if self.starts_with("NaN") => Ok(self.non_finite("NaN")),
+            Some('I') if self.starts_with("Infinity") => Ok(self.non_finite("Infinity")),
+            Some('-') if self.starts_with("-Infinity") => Ok(self.non_finite("-Infinity")),
             Some('-' | '0'..='9') => self.number(),
             _ => Err(invalid("Expecting value")),
         }
@@ -631,11 +640,27 @@ impl JsonParser<'_> {
         // A float, or an integer too wide for 64 bits (Python keeps it exact;
         // JSON values here hold the nearest float, as serde_json does).
         let f: f64 = text.parse().map_err(|_| invalid("Expecting value"))?;
-        Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-            JsonError::Unsupported(format!(
-                "{text} is out of range (Python reads it as infinity)"
-            ))
-        })
+        Ok(Number::from_f64(f).map_or_else(
+            || {
+                self.defer(format!(
+                    "{text} is out of range (Python reads it as infinity)"
+                ));
+                Value::Null
+            },
+            Value::Number,
+        ))
+    }
+
+    /// Notes the first reason the document cannot be held, to report once
+    /// the whole document is known to be valid.
+    fn defer(&mut self, why: String) {
+        self.deferred.get_or_insert(why);
+    }
+
+    /// `NaN`, `Infinity` or `-Infinity`, read past and deferred.
+    fn non_finite(&mut self, word: &str) -> Value {
+        self.defer(format!("{word} is not a JSON value"));
+        self.keyword(word, Value::Null)
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -685,26 +710,29 @@ impl JsonParser<'_> {
     }
 
     fn unicode_escape(&mut self) -> Result<char, JsonError> {
-        let lone = || {
-            JsonError::Unsupported(
-                "a lone UTF-16 surrogate is not valid in a JSON value".to_owned(),
-            )
-        };
         let high = self.hex4()?;
-        let code = if (0xd800..=0xdbff).contains(&high) {
-            if self.peek() != Some('\\') || self.peek_at(1) != Some('u') {
-                return Err(lone());
+        if (0xd800..=0xdbff).contains(&high)
+            && self.peek() == Some('\\')
+            && self.peek_at(1) == Some('u')
+        {
+            let after: String = self.chars.iter().skip(self.pos + 2).take(4).collect();
+            if let Ok(low) = u32::from_str_radix(&after, 16)
+                && after.len() == 4
+                && (0xdc00..=0xdfff).contains(&low)
+            {
+                self.pos += 6;
+                let code = 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
+                return Ok(char::from_u32(code).unwrap_or('\u{fffd}'));
             }
-            self.pos += 2;
-            let low = self.hex4()?;
-            if !(0xdc00..=0xdfff).contains(&low) {
-                return Err(lone());
+        }
+        match char::from_u32(high) {
+            Some(c) => Ok(c),
+            None => {
+                // Python keeps a lone surrogate; JSON values cannot.
+                self.defer("a lone UTF-16 surrogate is not valid in a JSON value".to_owned());
+                Ok('\u{fffd}')
             }
-            0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00)
-        } else {
-            high
-        };
-        char::from_u32(code).ok_or_else(lone)
+        }
     }
 
     fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
@@ -768,10 +796,6 @@ impl JsonParser<'_> {
             }
         }
     }
-}
-
-fn non_finite(word: &str) -> JsonError {
-    JsonError::Unsupported(format!("{word} is not a JSON value"))
 }
 
 // ---------------------------------------------------------------------------
@@ -3287,6 +3311,18 @@ mod tests {
         assert_eq!(q("`44b1-x`", &data), json!("44b1-x"));
         assert_eq!(q("`  padded `", &data), json!("padded "));
         assert_eq!(q("`44`", &data), json!(44));
+        // Ids whose start reads as a huge number or NaN are still invalid
+        // JSON as a whole, so strings (KMS key ids are random hex).
+        assert_eq!(
+            q("`3e5309cc-f9f8-4268-91f3-72c6e802bf15`", &data),
+            json!("3e5309cc-f9f8-4268-91f3-72c6e802bf15")
+        );
+        assert_eq!(q("`NaNny`", &data), json!("NaNny"));
+        assert_eq!(q("`Infinity-x`", &data), json!("Infinity-x"));
+        assert!(search("`3e5309`", &data).is_err());
+        assert!(search("`NaN`", &data).is_err());
+        assert!(search("`\"\\ud800\"`", &data).is_err());
+        assert_eq!(q("`\"\\ud83d\\ude00\"`", &data), json!("\u{1f600}"));
         assert_eq!(
             q("Aliases[?AliasName == `alias/diff-key`].TargetKeyId", &data),
             json!(["k2"])

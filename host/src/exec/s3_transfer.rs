@@ -673,17 +673,18 @@ impl Executor {
         let mut params = object_options(run, Some(&file.to_string_lossy()));
         params.insert("Bucket".to_owned(), json!(bucket));
         params.insert("Key".to_owned(), json!(key));
-        self.put_file(run.at(), file, params).await
+        self.put_file(run.at(), file, params).await.map(|_| ())
     }
 
     /// Uploads `file` with `params` (bucket, key and object options):
-    /// PutObject up to 8 MiB, a multipart upload above.
+    /// PutObject up to 8 MiB, a multipart upload above. The answer of the
+    /// call that made the object (its `ETag`, `VersionId`).
     pub(super) async fn put_file(
         &self,
         at: S3At<'_>,
         file: &Path,
         mut params: Map<String, Value>,
-    ) -> Result<(), ExecError> {
+    ) -> Result<Map<String, Value>, ExecError> {
         let unreadable = |e: std::io::Error| {
             ExecError::Request(format!("`{}` cannot be read: {e}", file.display()))
         };
@@ -694,10 +695,7 @@ impl Executor {
                 json!({ "$file": file.display().to_string() }),
             );
             let put = s3::op(at.service, "PutObject")?;
-            return self
-                .call(at.service, put, &params, at.target, None)
-                .await
-                .map(|_| ());
+            return self.call(at.service, put, &params, at.target, None).await;
         }
         // As s3transfer does: parts carry CRC32 checksums, and the object
         // a composite of them.
@@ -740,7 +738,7 @@ impl Executor {
         at: S3At<'_>,
         ids: Map<String, Value>,
         parts: Result<Vec<Value>, ExecError>,
-    ) -> Result<(), ExecError> {
+    ) -> Result<Map<String, Value>, ExecError> {
         match parts {
             Ok(parts) => {
                 let complete = s3::op(at.service, "CompleteMultipartUpload")?;
@@ -748,7 +746,6 @@ impl Executor {
                 params.insert("MultipartUpload".to_owned(), json!({ "Parts": parts }));
                 self.call(at.service, complete, &params, at.target, None)
                     .await
-                    .map(|_| ())
             }
             Err(e) => {
                 if let Ok(abort) = s3::op(at.service, "AbortMultipartUpload") {
@@ -848,7 +845,9 @@ impl Executor {
         params.insert("Key".to_owned(), json!(to_key));
         let ids = self.start_multipart(run.at(), &params).await?;
         let parts = self.copy_ranges(run, (bucket, key), &ids, size).await;
-        self.finish_multipart(run.at(), ids, parts).await
+        self.finish_multipart(run.at(), ids, parts)
+            .await
+            .map(|_| ())
     }
 
     /// The `UploadPartCopy` calls of [`Self::copy_parts`]; the parts.

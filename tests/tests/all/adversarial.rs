@@ -96,6 +96,7 @@ fn fixture(base: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     }
     std::fs::create_dir_all(work.join("code")).unwrap();
     std::fs::write(work.join("code").join("index.py"), "x = 1\n").unwrap();
+    std::fs::write(work.join("code").join("appspec.yml"), "version: 0.0\n").unwrap();
     std::os::unix::fs::symlink(
         "../../outside/secret.txt",
         work.join("code").join("leak.txt"),
