@@ -70,9 +70,11 @@ impl ParsedCommand {
     }
 
     /// The values of the option `--name` (one that takes several words):
-    /// empty when it is not given.
+    /// empty when it is not given. One value that is a JSON list (as a
+    /// `file://` value often is) is that list, as the CLI reads options
+    /// whose schema is an array; items that are not strings come as JSON.
     pub fn option_list(&self, name: &str) -> Vec<String> {
-        match self.parameters.iter().find(|p| p.cli_name == name) {
+        let words: Vec<String> = match self.parameters.iter().find(|p| p.cli_name == name) {
             Some(p) => match &p.value {
                 serde_json::Value::Array(items) => items
                     .iter()
@@ -82,7 +84,17 @@ impl ParsedCommand {
                 _ => Vec::new(),
             },
             None => Vec::new(),
+        };
+        if let [one] = words.as_slice()
+            && one.trim_start().starts_with('[')
+            && let Ok(serde_json::Value::Array(items)) = serde_json::from_str(one)
+        {
+            return items
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect();
         }
+        words
     }
 
     /// The local file the option `--parameter` names, as recorded.

@@ -1097,13 +1097,7 @@ fn local_options(
             .find(|p| p.cli_name == "source")
             .and_then(|p| p.value.as_str())
             .unwrap_or(".");
-        let file = files.record("source", source, FileAccess::Read)?;
-        if !file.resolved.is_dir() {
-            return Err(ParseError::BadPath {
-                path: source.to_owned(),
-                reason: "it is not a folder; --source names the application's folder (with its appspec.yml)".to_owned(),
-            });
-        }
+        files.record("source", source, FileAccess::Read)?;
         return Ok(());
     }
     if service != "cloudformation" || !matches!(operation, "deploy" | "package") {

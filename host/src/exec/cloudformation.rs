@@ -49,10 +49,10 @@ impl Executor {
             .option_text("stack-name")
             .ok_or_else(|| ExecError::Request("`--stack-name` is required".to_owned()))?;
         let overrides = key_values(
-            &list_option(command, "parameter-overrides"),
+            &command.option_list("parameter-overrides"),
             "parameter-overrides",
         )?;
-        let tags: Vec<Value> = key_values(&list_option(command, "tags"), "tags")?
+        let tags: Vec<Value> = key_values(&command.option_list("tags"), "tags")?
             .into_iter()
             .map(|(k, v)| json!({ "Key": k, "Value": v }))
             .collect();
@@ -146,7 +146,7 @@ impl Executor {
             ),
             (
                 "Capabilities".to_owned(),
-                json!(list_option(command, "capabilities")),
+                json!(command.option_list("capabilities")),
             ),
             (
                 "Description".to_owned(),
@@ -171,7 +171,7 @@ impl Executor {
         if let Some(role) = command.option_text("role-arn") {
             params.insert("RoleARN".to_owned(), json!(role));
         }
-        let notifications = list_option(command, "notification-arns");
+        let notifications = command.option_list("notification-arns");
         if !notifications.is_empty() {
             params.insert("NotificationARNs".to_owned(), json!(notifications));
         }
@@ -259,15 +259,7 @@ impl Executor {
             .option_text("s3-bucket")
             .ok_or_else(|| ExecError::Request("`--s3-bucket` is required".to_owned()))?;
         let uploader = uploader(command, model, &target, &bucket);
-        let file = command
-            .file("template-file")
-            .ok_or_else(|| ExecError::Request("`--template-file` is required".to_owned()))?;
-        if !file.resolved.is_file() {
-            return Err(ExecError::Request(format!(
-                "Invalid template path {}",
-                file.written
-            )));
-        }
+        let file = template_file(command)?;
         let exported = Box::pin(self.export_template(&uploader, &file.resolved)).await?;
         let text = if command.flag("use-json") {
             template::to_json(&exported)
@@ -666,25 +658,8 @@ impl Uploader<'_> {
     }
 }
 
-/// The words of a list option; one value that is a JSON list (as a
-/// `file://` value often is) is that list, as the CLI reads options whose
-/// schema is an array.
-fn list_option(command: &ParsedCommand, name: &str) -> Vec<String> {
-    let words = command.option_list(name);
-    if let [one] = words.as_slice()
-        && one.trim_start().starts_with('[')
-        && let Ok(Value::Array(items)) = serde_json::from_str::<Value>(one)
-    {
-        return items
-            .iter()
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-            .collect();
-    }
-    words
-}
-
-/// The template file's text, as `--template-file` names it.
-fn template_text(command: &ParsedCommand) -> Result<String, ExecError> {
+/// The file `--template-file` names, which must be a file.
+fn template_file(command: &ParsedCommand) -> Result<&crate::command::LocalFile, ExecError> {
     let file = command
         .file("template-file")
         .ok_or_else(|| ExecError::Request("`--template-file` is required".to_owned()))?;
@@ -694,6 +669,12 @@ fn template_text(command: &ParsedCommand) -> Result<String, ExecError> {
             file.written
         )));
     }
+    Ok(file)
+}
+
+/// The template file's text, as `--template-file` names it.
+fn template_text(command: &ParsedCommand) -> Result<String, ExecError> {
+    let file = template_file(command)?;
     std::fs::read_to_string(&file.resolved)
         .map_err(|e| ExecError::Request(format!("`{}` cannot be read: {e}", file.written)))
 }

@@ -49,6 +49,12 @@ impl Executor {
         let source = command
             .file("source")
             .ok_or_else(|| ExecError::Request("no --source folder was recorded".to_owned()))?;
+        if !source.resolved.is_dir() {
+            return Err(ExecError::Request(format!(
+                "`{}` is not a folder; --source names the application's folder (with its appspec.yml)",
+                source.written
+            )));
+        }
         let appspec = source.absolute.join("appspec.yml");
         if !source.resolved.join("appspec.yml").is_file() {
             return Err(ExecError::Request(format!(

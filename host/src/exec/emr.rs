@@ -111,18 +111,7 @@ impl Emr<'_> {
     }
 
     fn list(&self, name: &str) -> Vec<String> {
-        let words = self.command.option_list(name);
-        match words.as_slice() {
-            [one] if one.trim_start().starts_with('[') => serde_json::from_str::<Vec<Value>>(one)
-                .map(|items| {
-                    items
-                        .iter()
-                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                        .collect()
-                })
-                .unwrap_or(words),
-            _ => words,
-        }
+        self.command.option_list(name)
     }
 
     /// A list option whose items are structures, each written as
