@@ -144,6 +144,18 @@ impl ExecSettings {
     }
 }
 
+impl ExecSettings {
+    /// Where links met while zipping a local folder may lead: anywhere
+    /// with unrestricted file access, else only inside the working
+    /// directory.
+    fn link_root(&self) -> PathBuf {
+        match self.file_access {
+            crate::config::FileAccessMode::Unrestricted => PathBuf::from("/"),
+            _ => self.working_dir_or_root(),
+        }
+    }
+}
+
 impl Default for ExecSettings {
     fn default() -> Self {
         ExecSettings {

@@ -285,7 +285,7 @@ impl Executor {
 
     /// S3 as the CLI's nested client reaches it: the command's region and
     /// profile, but not its `--endpoint-url` (which names CloudFormation's).
-    async fn s3_target(
+    pub(super) async fn s3_target(
         &self,
         model: &Service,
         command: &ParsedCommand,
@@ -489,11 +489,7 @@ impl Executor {
                 let joined = normpath(&dir.join(&written));
                 let path = self.local_path(&joined.to_string_lossy(), dir)?;
                 if path.is_dir() {
-                    let allowed_root = match self.settings.file_access {
-                        crate::config::FileAccessMode::Unrestricted => PathBuf::from("/"),
-                        _ => self.settings.working_dir_or_root(),
-                    };
-                    let zip = zip_folder(&path, &allowed_root, false)?;
+                    let zip = zip_folder(&path, &self.settings.link_root(), false)?;
                     self.upload_with_dedup(uploader, &zip.path, None).await?
                 } else if path.is_file() {
                     if exporter.force_zip && !is_zip(&path) {

@@ -62,22 +62,15 @@ impl Executor {
                 appspec.display()
             )));
         }
-        let allowed_root = match self.settings.file_access {
-            crate::config::FileAccessMode::Unrestricted => std::path::PathBuf::from("/"),
-            _ => self.settings.working_dir_or_root(),
-        };
         let bundle = zip_folder(
             &source.resolved,
-            &allowed_root,
+            &self.settings.link_root(),
             command.flag("ignore-hidden-files"),
         )?;
 
         let model = s3_model
             .ok_or_else(|| ExecError::Unsupported("the s3api model is not loaded".to_owned()))?;
-        // The CLI's S3 client takes the region, not `--endpoint-url`.
-        let mut global = command.global.clone();
-        global.endpoint_url = None;
-        let s3_target = self.target(model, &global).await?;
+        let s3_target = self.s3_target(model, command).await?;
         let params = Map::from_iter([
             ("Bucket".to_owned(), json!(bucket)),
             ("Key".to_owned(), json!(key)),

@@ -106,6 +106,15 @@ impl Emr<'_> {
         self.command.option_text(name)
     }
 
+    /// Each option given, as text, into its RunJobFlow member.
+    fn copy_texts(&self, params: &mut Map<String, Value>, pairs: &[(&str, &str)]) {
+        for (option, member) in pairs {
+            if let Some(v) = self.text(option) {
+                params.insert((*member).to_owned(), json!(v));
+            }
+        }
+    }
+
     fn flag(&self, name: &str) -> bool {
         self.command.flag(name)
     }
@@ -462,16 +471,15 @@ impl Emr<'_> {
             }
             params.insert("AmiVersion".to_owned(), json!(ami));
         }
-        for (option, member) in [
-            ("additional-info", "AdditionalInfo"),
-            ("log-uri", "LogUri"),
-            ("os-release-label", "OSReleaseLabel"),
-            ("log-encryption-kms-key-id", "LogEncryptionKmsKeyId"),
-        ] {
-            if let Some(v) = self.text(option) {
-                params.insert(member.to_owned(), json!(v));
-            }
-        }
+        self.copy_texts(
+            &mut params,
+            &[
+                ("additional-info", "AdditionalInfo"),
+                ("log-uri", "LogUri"),
+                ("os-release-label", "OSReleaseLabel"),
+                ("log-encryption-kms-key-id", "LogEncryptionKmsKeyId"),
+            ],
+        );
         let service_role = if default_roles {
             ec2.get_or_insert_with(Map::new)
                 .insert("InstanceProfile".to_owned(), json!(EC2_ROLE));
@@ -489,14 +497,13 @@ impl Emr<'_> {
                 "Must specify --auto-scaling-role when configuring an AutoScaling policy for an instance group.",
             ));
         }
-        for (option, member) in [
-            ("auto-scaling-role", "AutoScalingRole"),
-            ("scale-down-behavior", "ScaleDownBehavior"),
-        ] {
-            if let Some(v) = self.text(option) {
-                params.insert(member.to_owned(), json!(v));
-            }
-        }
+        self.copy_texts(
+            &mut params,
+            &[
+                ("auto-scaling-role", "AutoScalingRole"),
+                ("scale-down-behavior", "ScaleDownBehavior"),
+            ],
+        );
         let both = |on: &str| -> Result<bool, ExecError> {
             let off = format!("no-{on}");
             if self.flag(on) && self.flag(&off) {
@@ -621,16 +628,15 @@ impl Emr<'_> {
             let built = build_steps(steps, &self.target.region, release_label.as_deref())?;
             extend(&mut params, "Steps", built);
         }
-        for (option, member) in [
-            ("security-configuration", "SecurityConfiguration"),
-            ("custom-ami-id", "CustomAmiId"),
-            ("repo-upgrade-on-boot", "RepoUpgradeOnBoot"),
-            ("step-execution-role-arn", "StepExecutionRoleArn"),
-        ] {
-            if let Some(v) = self.text(option) {
-                params.insert(member.to_owned(), json!(v));
-            }
-        }
+        self.copy_texts(
+            &mut params,
+            &[
+                ("security-configuration", "SecurityConfiguration"),
+                ("custom-ami-id", "CustomAmiId"),
+                ("repo-upgrade-on-boot", "RepoUpgradeOnBoot"),
+                ("step-execution-role-arn", "StepExecutionRoleArn"),
+            ],
+        );
         for (option, member) in [
             ("ebs-root-volume-size", "EbsRootVolumeSize"),
             ("ebs-root-volume-iops", "EbsRootVolumeIops"),
