@@ -26,6 +26,9 @@ pub struct Weights {
     pub parameters: f32,
     /// The weight of a synonym next to the request's own word.
     pub synonym: f32,
+    /// The weight of what a phrase of two or more words means ("virtual
+    /// machine" → instance): a phrase is surer than a single word.
+    pub phrase: f32,
     /// BM25's saturation and length normalization.
     pub k1: f32,
     pub b: f32,
@@ -40,6 +43,9 @@ pub struct Weights {
     pub name_coverage: f32,
     /// Multiplies the popularity lifts of [`POPULAR`].
     pub popularity: f32,
+    /// The lift of a command the AWS CLI documents with examples: the
+    /// CLI's authors wrote examples for the commands people run.
+    pub documented: f32,
     /// The score is multiplied by this for each word of the command's name
     /// the request does not mention.
     pub uncovered: f32,
@@ -50,6 +56,10 @@ pub struct Weights {
     /// `project=phoenix`, `www.example.com`): names rarely say which
     /// command is meant.
     pub name_word: f32,
+    /// How much a question ("which VMs are running?", "who deleted ...")
+    /// lifts a command that reads (`describe-`, `list-`, `get-`, `ls`):
+    /// questions are answered by reading, whatever verb they use.
+    pub question: f32,
 }
 
 impl Default for Weights {
@@ -61,15 +71,18 @@ impl Default for Weights {
             examples: 0.6,
             parameters: 0.2,
             synonym: 0.45,
+            phrase: 0.6,
             k1: 1.2,
             b: 0.5,
             deprecated: 0.6,
             named_service: 0.3,
             name_coverage: 0.8,
             popularity: 1.0,
+            documented: 0.2,
             uncovered: 0.8,
             waiter: 0.6,
             name_word: 0.5,
+            question: 0.3,
         }
     }
 }
@@ -90,15 +103,18 @@ impl Weights {
             "examples" => &mut self.examples,
             "parameters" => &mut self.parameters,
             "synonym" => &mut self.synonym,
+            "phrase" => &mut self.phrase,
             "k1" => &mut self.k1,
             "b" => &mut self.b,
             "deprecated" => &mut self.deprecated,
             "named_service" => &mut self.named_service,
             "name_coverage" => &mut self.name_coverage,
             "popularity" => &mut self.popularity,
+            "documented" => &mut self.documented,
             "uncovered" => &mut self.uncovered,
             "waiter" => &mut self.waiter,
             "name_word" => &mut self.name_word,
+            "question" => &mut self.question,
             _ => return Err(format!("no weight named `{name}`")),
         };
         *slot = value;
@@ -170,6 +186,9 @@ pub struct Lexical {
     name_terms: Vec<Vec<u32>>,
     /// Which documents are waiters (`ec2 wait instance-running`).
     waiter: Vec<bool>,
+    /// Which documents only read (their command starts with a verb of
+    /// [`READ_VERBS`]).
+    reads: Vec<bool>,
     weights: Weights,
 }
 
@@ -279,7 +298,12 @@ impl Lexical {
             } else {
                 1.0
             };
-            prior.push((1.0 + weights.popularity * popular) * deprecated);
+            let documented = if doc.examples.is_empty() {
+                1.0
+            } else {
+                1.0 + weights.documented
+            };
+            prior.push((1.0 + weights.popularity * popular) * deprecated * documented);
         }
         let name_terms = name_words
             .into_iter()
@@ -302,6 +326,7 @@ impl Lexical {
             service_terms,
             name_terms,
             waiter: docs.iter().map(|d| d.command.contains(" wait ")).collect(),
+            reads: docs.iter().map(reads).collect(),
             weights,
         }
     }
@@ -323,6 +348,20 @@ impl Lexical {
         let mut word_weight: Vec<f32> = Vec::new();
         for token in query.split_whitespace() {
             let token = token.trim_matches(|c: char| ",.;:!?\"'()".contains(c));
+            // "what's in" is "what is in".
+            if let Some(stem) = token
+                .strip_suffix("'s")
+                .or_else(|| token.strip_suffix("\u{2019}s"))
+                .filter(|s| !s.is_empty())
+            {
+                for word in text::words(stem) {
+                    word_weight.push(1.0);
+                    words.push(word);
+                }
+                word_weight.push(1.0);
+                words.push("is".to_owned());
+                continue;
+            }
             if let Some(named) = synonyms::identifier(token) {
                 word_weight.extend(named.iter().map(|_| 1.0));
                 words.extend(named);
@@ -359,10 +398,35 @@ impl Lexical {
         };
         for (i, word) in words.iter().enumerate() {
             add(word, word_weight[i]);
-            for (_, extra) in synonyms::expand(&words, i) {
+            for (len, extra) in synonyms::expand(&words, i) {
+                let weight = if len > 1 {
+                    self.weights.phrase
+                } else {
+                    self.weights.synonym
+                };
                 for e in extra {
                     for w in text::words(e) {
-                        add(&w, self.weights.synonym * word_weight[i]);
+                        add(&w, weight * word_weight[i]);
+                    }
+                }
+            }
+        }
+        // Phrases also match across stop words: "delete the bucket" is
+        // "delete bucket".
+        let content: Vec<usize> = (0..words.len())
+            .filter(|&i| !text::is_stop_word(&words[i]))
+            .collect();
+        if content.len() < words.len() {
+            let content_words: Vec<String> = content.iter().map(|&i| words[i].clone()).collect();
+            for (at, &i) in content.iter().enumerate() {
+                for (len, extra) in synonyms::expand(&content_words, at) {
+                    if len < 2 {
+                        continue;
+                    }
+                    for e in extra {
+                        for w in text::words(e) {
+                            add(&w, self.weights.phrase * word_weight[i]);
+                        }
                     }
                 }
             }
@@ -375,6 +439,7 @@ impl Lexical {
 
     /// The `k` best documents for `query`, best first.
     pub fn search(&self, query: &str, k: usize) -> Vec<Hit> {
+        let query_text = query;
         let query = self.query_terms(query);
         let n = self.len() as f32;
         let mut score = vec![0f32; self.len()];
@@ -414,6 +479,11 @@ impl Lexical {
             }
         }
         let asks_to_wait = query.iter().any(|q| q.term == "wait");
+        let question = if is_question(query_text) {
+            1.0 + self.weights.question
+        } else {
+            1.0
+        };
         let query_ids: HashMap<u32, f32> = query
             .iter()
             .filter_map(|q| Some((*self.terms.get(&q.term)?, q.weight)))
@@ -442,6 +512,9 @@ impl Lexical {
                 if self.waiter[doc] && !asks_to_wait {
                     lift *= w.waiter;
                 }
+                if self.reads[doc] {
+                    lift *= question;
+                }
                 (doc, s * lift)
             })
             .map(|(doc, s)| Hit {
@@ -457,6 +530,47 @@ impl Lexical {
         top_k(&mut hits, k);
         hits
     }
+}
+
+/// The verbs of commands that only read.
+const READ_VERBS: &[&str] = &[
+    "describe",
+    "list",
+    "get",
+    "ls",
+    "lookup",
+    "search",
+    "head",
+    "query",
+    "scan",
+    "batch-get",
+];
+
+/// Whether `doc`'s command only reads: its first word after the service
+/// is a verb of [`READ_VERBS`].
+fn reads(doc: &Document) -> bool {
+    let mut words = doc.command.split(' ').skip(2);
+    words.next().is_some_and(|name| {
+        READ_VERBS
+            .iter()
+            .any(|verb| name == *verb || name.starts_with(&format!("{verb}-")))
+    })
+}
+
+/// Words that open a question.
+const QUESTION_WORDS: &[&str] = &[
+    "which", "what", "what's", "whats", "who", "whose", "where", "when", "why", "how", "is", "are",
+    "was", "were", "do", "does", "did", "any", "has", "have",
+];
+
+/// Whether the request asks a question rather than giving an order.
+fn is_question(query: &str) -> bool {
+    let query = query.trim();
+    query.ends_with('?')
+        || query
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| QUESTION_WORDS.contains(&w.to_lowercase().as_str()))
 }
 
 /// The words a request may use to name a service: its CLI name, and
@@ -561,6 +675,56 @@ mod tests {
         ] {
             assert_eq!(first(&index, query), expected, "{query}");
         }
+    }
+
+    #[test]
+    fn questions_lift_commands_that_read() {
+        let docs = vec![
+            doc(
+                "aws ec2 run-instances",
+                "Amazon Elastic Compute Cloud",
+                "Launches instances.",
+            ),
+            doc(
+                "aws ec2 describe-instances",
+                "Amazon Elastic Compute Cloud",
+                "Describes the specified instances.",
+            ),
+        ];
+        let index = Lexical::build(&docs);
+        // describe-instances' score over run-instances' for a request.
+        let ratio = |query: &str| {
+            let hits = index.search(query, 2);
+            let score = |doc| hits.iter().find(|h| h.doc == doc).map_or(0.0, |h| h.score);
+            score(1) / score(0)
+        };
+        let lift = ratio("instances running?") / ratio("instances running");
+        assert!(
+            (lift - (1.0 + Weights::default().question)).abs() < 1e-4,
+            "{lift}"
+        );
+        for (query, question) in [
+            ("which instances are running", true),
+            ("Are my instances up?", true),
+            ("run instances", false),
+            ("start the instances", false),
+        ] {
+            assert_eq!(is_question(query), question, "{query}");
+        }
+        assert!(reads(&docs[1]) && !reads(&docs[0]));
+    }
+
+    #[test]
+    fn phrases_match_across_stop_words_and_contractions() {
+        let index = Lexical::build(&docs());
+        let terms =
+            |q: &str| -> Vec<String> { index.query_terms(q).into_iter().map(|t| t.term).collect() };
+        // "delete bucket" means `s3 rb`, with or without "the".
+        assert!(terms("delete the bucket").contains(&"rb".to_owned()));
+        assert!(terms("delete bucket").contains(&"rb".to_owned()));
+        assert!(!terms("delete the object").contains(&"rb".to_owned()));
+        // "what's in" is "what is in": the phrase for listing contents.
+        assert!(terms("what's in my-logs").contains(&"ls".to_owned()));
     }
 
     #[test]
