@@ -15,7 +15,7 @@ mod codedeploy;
 mod credentials;
 mod customize;
 mod emr;
-mod http;
+pub mod http;
 mod kubeconfig;
 mod mime_types;
 pub mod output;

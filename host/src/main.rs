@@ -105,6 +105,19 @@ enum SuggestCommand {
         #[command(flatten)]
         setup: SuggestSetup,
     },
+    /// Download BGE-M3's ONNX export (about 2.3 GB) into the embedding
+    /// model folder, every file checked against its pinned size and
+    /// SHA-256; then run `suggest build-index`.
+    DownloadModel {
+        /// The folder (default: AWS_API_MCP_EMBEDDING_MODEL_DIR, else
+        /// `<data dir>/aws-api-mcp/embedding-model`, where the server looks).
+        #[arg(long, env = "AWS_API_MCP_EMBEDDING_MODEL_DIR")]
+        model_dir: Option<PathBuf>,
+        /// A mirror of the pinned revision: the same paths as below
+        /// `https://huggingface.co/BAAI/bge-m3/resolve/<revision>/`.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -630,6 +643,54 @@ fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
                 )?;
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        SuggestCommand::DownloadModel {
+            model_dir,
+            base_url,
+        } => {
+            use suggest::download::{self, Fetched, ModelDownload};
+            let Some(dir) = model_dir.or_else(suggest::default_model_dir) else {
+                anyhow::bail!(
+                    "there is no data directory here: pass --model-dir or set AWS_API_MCP_EMBEDDING_MODEL_DIR"
+                );
+            };
+            let plan = ModelDownload::bge_m3(base_url.as_deref());
+            writeln!(
+                out,
+                "downloading {} (revision {}) into {}",
+                plan.spec.id,
+                download::BGE_M3_REVISION,
+                dir.display()
+            )?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            let client = aws_api_mcp::exec::http::HttpClient::new();
+            runtime.block_on(download::download_model(
+                &client,
+                &plan,
+                &dir,
+                |file, how| {
+                    let how = match how {
+                        Fetched::Kept => "already there",
+                        Fetched::Downloaded => "downloaded",
+                    };
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "{} ({} bytes): {how}, SHA-256 checked",
+                        file.local,
+                        file.size
+                    );
+                },
+            ))?;
+            writeln!(
+                out,
+                "wrote {}. Next: put ONNX Runtime beside it as {} or set ORT_DYLIB_PATH (the `onnxruntime` wheel on PyPI has it in onnxruntime/capi/), then run `aws-api-mcp suggest build-index --model-dir {}`",
+                dir.join(suggest_index::dense::SPEC_FILE).display(),
+                suggest_index::dense::RUNTIME_FILE,
+                dir.display()
+            )?;
         }
         SuggestCommand::BuildIndex { setup } => {
             let Some(dir) = setup.model_dir.clone() else {

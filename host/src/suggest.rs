@@ -34,6 +34,8 @@ pub enum SuggestError {
     Dense(#[from] DenseError),
 }
 
+pub mod download;
+
 /// The variable that names the embedding model's folder.
 pub const MODEL_DIR_VAR: &str = "AWS_API_MCP_EMBEDDING_MODEL_DIR";
 
@@ -43,9 +45,13 @@ pub fn model_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(MODEL_DIR_VAR).filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir));
     }
-    dirs::data_dir()
-        .map(|d| d.join("aws-api-mcp").join("embedding-model"))
-        .filter(|d| d.join(suggest_index::dense::SPEC_FILE).is_file())
+    default_model_dir().filter(|d| d.join(suggest_index::dense::SPEC_FILE).is_file())
+}
+
+/// The folder in the data directory the server looks in when
+/// `AWS_API_MCP_EMBEDDING_MODEL_DIR` is not set.
+pub fn default_model_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("aws-api-mcp").join("embedding-model"))
 }
 
 /// Which ranking answers.

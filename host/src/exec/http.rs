@@ -83,6 +83,31 @@ impl HttpClient {
         HttpClient { client }
     }
 
+    /// Sends `request` and answers as soon as the head arrives (within
+    /// `wait`), leaving the body to be streamed: for downloads too large to
+    /// hold in memory.
+    pub async fn send_streaming(
+        &self,
+        request: http::Request<Vec<u8>>,
+        wait: Duration,
+    ) -> Result<http::Response<hyper::body::Incoming>, HttpError> {
+        let host = request
+            .uri()
+            .authority()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        let (parts, body) = request.into_parts();
+        let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
+        match tokio::time::timeout(wait, self.client.request(request)).await {
+            Err(_) => Err(HttpError::Timeout {
+                host,
+                secs: wait.as_secs(),
+            }),
+            Ok(Err(e)) => Err(connect_error(host, &e)),
+            Ok(Ok(r)) => Ok(r),
+        }
+    }
+
     /// Sends `request`; the answer must start within `connect + read` and
     /// the body must not stall longer than `read` nor exceed `limit` bytes.
     pub async fn send(
@@ -97,27 +122,7 @@ impl HttpClient {
             .authority()
             .map(|a| a.to_string())
             .unwrap_or_default();
-        let (parts, body) = request.into_parts();
-        let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
-        let wait = connect + read;
-        let response = match tokio::time::timeout(wait, self.client.request(request)).await {
-            Err(_) => {
-                return Err(HttpError::Timeout {
-                    host,
-                    secs: wait.as_secs(),
-                });
-            }
-            Ok(Err(e)) => {
-                let mut message = e.to_string();
-                let mut source = std::error::Error::source(&e);
-                while let Some(s) = source {
-                    message = format!("{message}: {s}");
-                    source = s.source();
-                }
-                return Err(HttpError::Connect { host, message });
-            }
-            Ok(Ok(r)) => r,
-        };
+        let response = self.send_streaming(request, connect + read).await?;
         let status = response.status().as_u16();
         let headers = header_pairs(response.headers());
         let body = Limited::new(response.into_body(), limit);
@@ -146,6 +151,18 @@ impl HttpClient {
             body,
         })
     }
+}
+
+/// A failed request with its whole chain of causes (hyper's own message is
+/// only "client error (Connect)").
+fn connect_error(host: String, e: &dyn std::error::Error) -> HttpError {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message = format!("{message}: {s}");
+        source = s.source();
+    }
+    HttpError::Connect { host, message }
 }
 
 /// Headers as (name, value) text pairs, names in lower case.

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use aws_api_mcp_tests::{binary, guests, policies_dir, repo_root};
+use aws_api_mcp_tests::{RecordingEndpoint, Reply, binary, guests, policies_dir, repo_root};
 
 fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
     let cache = tempfile::tempdir().unwrap();
@@ -283,4 +283,45 @@ fn a_bad_policies_folder_stops_with_a_clear_message() {
     assert_eq!(code, 2);
     assert!(err.starts_with("error: policy `"), "{err}");
     assert!(err.contains("targets policy interface 0.3.0"), "{err}");
+}
+
+#[test]
+fn download_model_refuses_a_file_that_is_not_the_pinned_one() {
+    // A mirror on loopback that answers every file with bytes of the right
+    // length for the model graph but the wrong content.
+    let mirror = RecordingEndpoint::scripted(vec![Reply::Answer {
+        status: 200,
+        content_type: "application/octet-stream",
+        headers: Vec::new(),
+        body: vec![0u8; 724_923],
+    }]);
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("bge-m3");
+    let (code, out, err) = run(
+        &[
+            "suggest",
+            "download-model",
+            "--model-dir",
+            folder.to_str().unwrap(),
+            "--base-url",
+            &format!("{}/mirror/", mirror.url),
+        ],
+        "",
+    );
+    assert_ne!(code, 0, "{out}{err}");
+    assert!(out.contains("downloading BAAI/bge-m3"), "{out}");
+    assert!(err.contains("model.onnx is pinned at f8425123"), "{err}");
+    assert!(err.contains("nothing was kept"), "{err}");
+    let asked = mirror.received();
+    assert_eq!(asked.len(), 1, "it stops at the first bad file");
+    assert!(
+        asked[0]
+            .head
+            .starts_with("GET /mirror/onnx/model.onnx HTTP/1.1"),
+        "{}",
+        asked[0].head
+    );
+    // Nothing the server would load was written.
+    let left: Vec<_> = std::fs::read_dir(&folder).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
 }
