@@ -87,6 +87,14 @@ enum SuggestCommand {
         /// top five.
         #[arg(long)]
         misses: bool,
+        /// With --misses: print requests whose command ranks this low or
+        /// lower (1 prints every request whose command is not first).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=10))]
+        miss_rank: u32,
+        /// The whole set is for tuning (one written to be read while
+        /// tuning), so no half is held out.
+        #[arg(long)]
+        all_tuning: bool,
         /// Change a weight of the lexical retriever (`command=3.5`), for
         /// tuning; repeatable.
         #[arg(long = "weight")]
@@ -580,6 +588,8 @@ fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
         SuggestCommand::Eval {
             requests,
             misses,
+            miss_rank,
+            all_tuning,
             weights,
             min_top5,
             setup,
@@ -608,7 +618,11 @@ fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
             writeln!(out, "retriever  requests        top-1   top-5   MRR@10")?;
             for retriever in retrievers {
                 let start = std::time::Instant::now();
-                let report = suggest::evaluate(&suggester, &set, retriever)?;
+                let options = suggest::EvalOptions {
+                    miss_rank: miss_rank as usize,
+                    all_tuning,
+                };
+                let report = suggest::evaluate(&suggester, &set, retriever, options)?;
                 let took = start.elapsed() / set.len().max(1) as u32;
                 if misses {
                     for miss in &report.misses {

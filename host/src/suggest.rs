@@ -228,6 +228,26 @@ fn dense_hits(dense: &Dense, query: &str, k: usize) -> Result<Vec<Hit>, SuggestE
     Ok(dense.index.search(vector, k)?)
 }
 
+/// How [`evaluate`] splits a set and what it calls a miss.
+#[derive(Debug, Clone, Copy)]
+pub struct EvalOptions {
+    /// A tuning request is a miss when its command ranks this low or lower
+    /// (5: not in the top five; 1: not first).
+    pub miss_rank: usize,
+    /// Every request is for tuning: a set written only to be read while
+    /// tuning, with no half held out.
+    pub all_tuning: bool,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        Self {
+            miss_rank: 5,
+            all_tuning: false,
+        }
+    }
+}
+
 /// What an evaluation of one retriever found.
 #[derive(Debug, Default)]
 pub struct Evaluation {
@@ -249,6 +269,7 @@ pub fn evaluate(
     suggester: &Suggester,
     set: &[Request],
     retriever: Retriever,
+    options: EvalOptions,
 ) -> Result<Evaluation, SuggestError> {
     let mut report = Evaluation::default();
     for (i, request) in set.iter().enumerate() {
@@ -256,13 +277,13 @@ pub fn evaluate(
         let ranked: Vec<&str> = found.iter().map(|s| s.command.as_str()).collect();
         let rank = eval::rank_of(request, &ranked);
         report.all.add(rank);
-        let tuning = i % 2 == 0;
+        let tuning = options.all_tuning || i % 2 == 0;
         if tuning {
             report.tuning.add(rank);
         } else {
             report.held_out.add(rank);
         }
-        if tuning && rank.is_none_or(|r| r >= 5) {
+        if tuning && rank.is_none_or(|r| r >= options.miss_rank) {
             report.misses.push(format!(
                 "{:?} wants {} (rank {}), got {}",
                 request.request,

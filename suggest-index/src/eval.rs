@@ -140,10 +140,15 @@ mod tests {
     }
 
     #[test]
-    fn the_shipped_set_parses() {
-        let text = include_str!("../eval/requests.tsv");
-        let set = parse(text).unwrap();
-        assert!(set.len() >= 300, "{}", set.len());
-        assert!(set.iter().all(|r| r.accepted[0].starts_with("aws ")));
+    fn the_shipped_sets_parse() {
+        for (text, at_least) in [
+            (include_str!("../eval/requests.tsv"), 300),
+            (include_str!("../eval/tuning-2.tsv"), 300),
+            (include_str!("../eval/tuning-3.tsv"), 250),
+        ] {
+            let set = parse(text).unwrap();
+            assert!(set.len() >= at_least, "{}", set.len());
+            assert!(set.iter().all(|r| r.accepted[0].starts_with("aws ")));
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! least: "list instances" should find `ec2 describe-instances` before an
 //! operation that merely takes an `--instance-id`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::spelling::Speller;
 use crate::text::{self, Analyzer};
@@ -27,7 +27,8 @@ pub struct Weights {
     /// The weight of a synonym next to the request's own word.
     pub synonym: f32,
     /// The weight of what a phrase of two or more words means ("virtual
-    /// machine" → instance): a phrase is surer than a single word.
+    /// machine" → instance): a phrase is as sure as the request's own
+    /// words, where a single word's synonyms are a guess.
     pub phrase: f32,
     /// BM25's saturation and length normalization.
     pub k1: f32,
@@ -60,6 +61,10 @@ pub struct Weights {
     /// lifts a command that reads (`describe-`, `list-`, `get-`, `ls`):
     /// questions are answered by reading, whatever verb they use.
     pub question: f32,
+    /// How much a terse request with no verb of action ("lambda
+    /// functions", "iot things") lifts a command that reads: naming things
+    /// without saying what to do with them asks to see them.
+    pub no_action: f32,
 }
 
 impl Default for Weights {
@@ -71,7 +76,7 @@ impl Default for Weights {
             examples: 0.6,
             parameters: 0.2,
             synonym: 0.45,
-            phrase: 0.6,
+            phrase: 1.0,
             k1: 1.2,
             b: 0.5,
             deprecated: 0.6,
@@ -82,7 +87,8 @@ impl Default for Weights {
             uncovered: 0.8,
             waiter: 0.6,
             name_word: 0.5,
-            question: 0.3,
+            question: 0.5,
+            no_action: 0.3,
         }
     }
 }
@@ -115,6 +121,7 @@ impl Weights {
             "waiter" => &mut self.waiter,
             "name_word" => &mut self.name_word,
             "question" => &mut self.question,
+            "no_action" => &mut self.no_action,
             _ => return Err(format!("no weight named `{name}`")),
         };
         *slot = value;
@@ -189,6 +196,10 @@ pub struct Lexical {
     /// Which documents only read (their command starts with a verb of
     /// [`READ_VERBS`]).
     reads: Vec<bool>,
+    /// The terms that open the names of commands that change things
+    /// (`create`, `delete`, `tag`, ...): the verbs of action a request may
+    /// use.
+    actions: HashSet<u32>,
     weights: Weights,
 }
 
@@ -305,6 +316,7 @@ impl Lexical {
             };
             prior.push((1.0 + weights.popularity * popular) * deprecated * documented);
         }
+        let actions = action_terms(docs, &name_words, &analyzer, &terms);
         let name_terms = name_words
             .into_iter()
             .map(|words| words.iter().filter_map(|w| terms.get(w).copied()).collect())
@@ -327,6 +339,7 @@ impl Lexical {
             name_terms,
             waiter: docs.iter().map(|d| d.command.contains(" wait ")).collect(),
             reads: docs.iter().map(reads).collect(),
+            actions,
             weights,
         }
     }
@@ -377,14 +390,26 @@ impl Lexical {
                     words.push(word);
                     continue;
                 }
-                let corrected = self.speller.correct(&word);
+                let corrected = if synonyms::knows(&word) {
+                    Vec::new()
+                } else {
+                    self.speller.correct(&word)
+                };
                 let found = if corrected.is_empty() {
                     vec![word]
                 } else {
                     corrected
                 };
-                word_weight.extend(found.iter().map(|_| weight));
-                words.extend(found);
+                for word in found {
+                    // "running servers" asks about a state, not to run.
+                    let state = STATE_WORDS.contains(&word.as_str());
+                    word_weight.push(if state {
+                        weight * self.weights.synonym
+                    } else {
+                        weight
+                    });
+                    words.push(word);
+                }
             }
         }
         let mut weights: Vec<(String, f32)> = Vec::new();
@@ -479,8 +504,15 @@ impl Lexical {
             }
         }
         let asks_to_wait = query.iter().any(|q| q.term == "wait");
+        let acts = query.iter().any(|q| {
+            self.terms
+                .get(&q.term)
+                .is_some_and(|t| self.actions.contains(t))
+        });
         let question = if is_question(query_text) {
             1.0 + self.weights.question
+        } else if !acts && query_text.split_whitespace().count() <= TERSE_WORDS {
+            1.0 + self.weights.no_action
         } else {
             1.0
         };
@@ -555,6 +587,37 @@ fn reads(doc: &Document) -> bool {
             .iter()
             .any(|verb| name == *verb || name.starts_with(&format!("{verb}-")))
     })
+}
+
+/// Words that name a state in the form of a verb: their stem is a verb of
+/// action (`run`) that the request does not ask for.
+const STATE_WORDS: &[&str] = &["running", "runing"];
+
+/// A request of at most this many words is terse: with no verb of action it
+/// names what to show ("glue databases"); a longer one without a verb this
+/// index knows may still give an order in other words ("grow my EBS disk").
+const TERSE_WORDS: usize = 4;
+
+/// The terms of [`Lexical::actions`]: first words of command names, less
+/// the verbs that read.
+fn action_terms(
+    docs: &[Document],
+    name_words: &[Vec<String>],
+    analyzer: &Analyzer,
+    terms: &HashMap<String, u32>,
+) -> HashSet<u32> {
+    let read: HashSet<String> = READ_VERBS
+        .iter()
+        .flat_map(|v| text::words(v))
+        .filter_map(|w| analyzer.term(&w))
+        .collect();
+    docs.iter()
+        .zip(name_words)
+        .filter(|(doc, _)| !doc.command.contains(" wait "))
+        .filter_map(|(_, words)| words.first())
+        .filter(|w| !read.contains(*w))
+        .filter_map(|w| terms.get(w).copied())
+        .collect()
 }
 
 /// Words that open a question.
@@ -677,6 +740,14 @@ mod tests {
         }
     }
 
+    /// The score of document 1 (`describe-instances`) over document 0's
+    /// (`run-instances`) for `query`.
+    fn describe_over_run(index: &Lexical, query: &str) -> f32 {
+        let hits = index.search(query, index.len());
+        let score = |doc| hits.iter().find(|h| h.doc == doc).map_or(0.0, |h| h.score);
+        score(1) / score(0)
+    }
+
     #[test]
     fn questions_lift_commands_that_read() {
         let docs = vec![
@@ -692,12 +763,7 @@ mod tests {
             ),
         ];
         let index = Lexical::build(&docs);
-        // describe-instances' score over run-instances' for a request.
-        let ratio = |query: &str| {
-            let hits = index.search(query, 2);
-            let score = |doc| hits.iter().find(|h| h.doc == doc).map_or(0.0, |h| h.score);
-            score(1) / score(0)
-        };
+        let ratio = |query: &str| describe_over_run(&index, query);
         let lift = ratio("instances running?") / ratio("instances running");
         assert!(
             (lift - (1.0 + Weights::default().question)).abs() < 1e-4,
@@ -712,6 +778,47 @@ mod tests {
             assert_eq!(is_question(query), question, "{query}");
         }
         assert!(reads(&docs[1]) && !reads(&docs[0]));
+    }
+
+    #[test]
+    fn terse_requests_without_a_verb_read_and_running_is_a_state() {
+        let docs = vec![
+            doc("aws ec2 run-instances", "Amazon EC2", "Launches instances."),
+            doc(
+                "aws ec2 describe-instances",
+                "Amazon EC2",
+                "Describes instances.",
+            ),
+            doc(
+                "aws ec2 terminate-instances",
+                "Amazon EC2",
+                "Shuts down instances.",
+            ),
+        ];
+        let index = Lexical::build(&docs);
+        let ratio = |query: &str| describe_over_run(&index, query);
+        // Two words naming things: lifted. The same with words that match
+        // nothing, too long to be terse: not lifted.
+        let lift = ratio("ec2 instances") / ratio("ec2 instances of my old account");
+        assert!(
+            (lift - (1.0 + Weights::default().no_action)).abs() < 1e-4,
+            "{lift}"
+        );
+        // A verb of action, even one known only by its command, is an order.
+        assert!(
+            (ratio("terminate instances") / ratio("terminate instances of my old account") - 1.0)
+                .abs()
+                < 1e-4
+        );
+        // "running" asks about a state: its stem `run` counts as little as a
+        // synonym.
+        let run = index
+            .query_terms("running servers")
+            .into_iter()
+            .find(|t| t.term == "run")
+            .unwrap();
+        assert!(run.weight < 1.0, "{run:?}");
+        assert_eq!(index.search("show my running instances", 1)[0].doc, 1);
     }
 
     #[test]
