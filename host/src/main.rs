@@ -633,11 +633,16 @@ fn suggest_command(command: SuggestCommand) -> Result<ExitCode> {
                     default_top5 = report.all.top5_pct();
                 }
                 let name = format!("{retriever:?}").to_lowercase();
-                for (half, s) in [
-                    ("all", report.all),
-                    ("tuning half", report.tuning),
-                    ("held-out half", report.held_out),
-                ] {
+                let halves = if all_tuning {
+                    vec![("all", report.all)]
+                } else {
+                    vec![
+                        ("all", report.all),
+                        ("tuning half", report.tuning),
+                        ("held-out half", report.held_out),
+                    ]
+                };
+                for (half, s) in halves {
                     writeln!(
                         out,
                         "{name:<9}  {half:<14}  {:5.1}%  {:5.1}%  {:.3}",

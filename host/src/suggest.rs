@@ -239,15 +239,6 @@ pub struct EvalOptions {
     pub all_tuning: bool,
 }
 
-impl Default for EvalOptions {
-    fn default() -> Self {
-        Self {
-            miss_rank: 5,
-            all_tuning: false,
-        }
-    }
-}
-
 /// What an evaluation of one retriever found.
 #[derive(Debug, Default)]
 pub struct Evaluation {
